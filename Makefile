@@ -1,0 +1,61 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both run `make setup` first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint typecheck bench browser assets migrate demo clean
+
+setup: $(VENV)/.installed node_modules/.installed assets migrate
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end files from npm, copied into the git-ignored static folder WhiteNoise serves.
+assets: node_modules/.installed
+	@mkdir -p var/assets/htmx
+	@cp -u node_modules/htmx.org/dist/htmx.min.js var/assets/htmx/
+
+migrate: $(VENV)/.installed
+	@$(PY) manage.py migrate --no-input -v 0
+	@$(PY) manage.py standards_load --activate --if-new data/frameworks/*.yaml
+
+demo: setup
+	@$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (task worker running alongside; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --queue-name default & \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's chromium; install it when missing (needs root, as on CI).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package for the browser tests"; fi; }
+
+test: setup browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck:
+	$(VENV)/bin/mypy iasios
+
+bench: setup
+	$(PY) -m tests.bench.run
+
+clean:
+	rm -rf var node_modules $(VENV)

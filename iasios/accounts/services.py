@@ -1,0 +1,62 @@
+"""Writes about people and programme roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from iasios.accounts.models import ProgrammeRole, User
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.core.events import record_event
+
+# The Django admin is the office's tool for reference data; these apps are what it edits there.
+OFFICE_ADMIN_APPS = ("standards", "facilities")
+OFFICE_GROUP = "Programme office"
+
+
+class RoleConflict(Exception):
+    pass
+
+
+def _office_group() -> Group:
+    group, created = Group.objects.get_or_create(name=OFFICE_GROUP)
+    if created:
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=OFFICE_ADMIN_APPS))
+    return group
+
+
+def _sync_admin_access(user: User) -> None:
+    roles = set(user.programme_role_set.values_list("role", flat=True))
+    user.is_superuser = ProgrammeRoleName.ADMINISTRATOR in roles
+    user.is_staff = user.is_superuser or ProgrammeRoleName.OFFICE in roles
+    user.save(update_fields=["is_superuser", "is_staff"])
+    if ProgrammeRoleName.OFFICE in roles:
+        user.groups.add(_office_group())
+    else:
+        user.groups.remove(*Group.objects.filter(name=OFFICE_GROUP))
+    user.__dict__.pop("programme_roles", None)
+
+
+@transaction.atomic
+def programme_role_grant(*, user: User, role: str, granted_by: Any = None) -> ProgrammeRole:
+    """Give `user` a programme role. Refused for anyone who is a member of a facility."""
+    if role not in ProgrammeRoleName.values:
+        raise ValueError(f"unknown programme role {role!r}")
+    if user.memberships.exists():  # type: ignore[attr-defined]
+        raise RoleConflict(_("Members of a facility cannot hold a programme role."))
+    grant, created = ProgrammeRole.objects.get_or_create(user=user, role=role)
+    if created:
+        record_event(obj=user, action="programme_role_granted", actor=granted_by, data={"role": role})
+    _sync_admin_access(user)
+    return grant
+
+
+@transaction.atomic
+def programme_role_revoke(*, user: User, role: str, revoked_by: Any = None) -> None:
+    deleted, _unused = ProgrammeRole.objects.filter(user=user, role=role).delete()
+    if deleted:
+        record_event(obj=user, action="programme_role_revoked", actor=revoked_by, data={"role": role})
+    _sync_admin_access(user)

@@ -1,0 +1,124 @@
+"""The REST API under /api/v1: token authentication, one error shape, routers per context.
+
+Every error is returned as {"error": {"code", "message", "fields": [{"field", "reason"}]}}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from iasios.api.services import token_authenticate
+from iasios.core.statemachine import TransitionNotAllowed
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="IO Accreditation API",
+    version="1",
+    description="Programme data and actions for integrations. Authenticate with a personal access token "
+    "(Authorization: Bearer …), created on your account page.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+class FieldError(Schema):
+    field: str
+    reason: str
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: list[FieldError] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str, fields: list[dict[str, str]] | None = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or []}}, status=status
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = [
+        {"field": ".".join(str(p) for p in err.get("loc", [])[1:]) or "body", "reason": str(err.get("msg", ""))}
+        for err in exc.errors
+    ]
+    return error_response(request, 422, "invalid", "The request is not valid.", fields)
+
+
+@api.exception_handler(ValidationError)
+def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        fields = [{"field": f, "reason": str(m)} for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        fields = [{"field": "body", "reason": str(m)} for m in exc.messages]
+    return error_response(request, 422, "invalid", "The request is not valid.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", "A valid personal access token is required.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or "You may not do this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(TransitionNotAllowed)
+def _conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
+    return error_response(request, 409, "not_allowed", str(exc))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+class MeOut(Schema):
+    id: str
+    email: str
+    name: str
+    programme_roles: list[str]
+    facilities: list[dict[str, str]]
+
+
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["account"], summary="The token's owner")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    return {
+        "id": str(user.pk),
+        "email": user.email,
+        "name": user.name,
+        "programme_roles": sorted(user.programme_roles),
+        "facilities": [
+            {"id": str(m.facility_id), "name": m.facility.name, "role": m.role}
+            for m in user.memberships.select_related("facility")
+        ],
+    }

@@ -1,0 +1,47 @@
+"""Creating, using and revoking personal access tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from iasios.api.models import PersonalAccessToken, hash_token, new_raw_token
+from iasios.core.events import record_event
+
+# last_used_at is refreshed at most this often, so each API call does not write a row.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def token_create(*, user: Any, name: str, expires_at: datetime | None = None) -> tuple[PersonalAccessToken, str]:
+    """Create a token; returns it with the raw secret, which is shown once and never stored."""
+    raw = new_raw_token()
+    token = PersonalAccessToken.objects.create(
+        user=user, name=name.strip(), hint=raw[:8], token_hash=hash_token(raw), expires_at=expires_at
+    )
+    record_event(obj=user, action="api_token_created", actor=user, data={"token": str(token.pk), "name": token.name})
+    return token, raw
+
+
+def token_revoke(*, token: PersonalAccessToken, user: Any) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        record_event(obj=token.user, action="api_token_revoked", actor=user, data={"token": str(token.pk)})
+
+
+def token_authenticate(raw: str) -> Any | None:
+    """The active user a raw token belongs to, or None."""
+    token = (
+        PersonalAccessToken.objects.active()
+        .select_related("user")
+        .filter(token_hash=hash_token(raw), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from iasios.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("interventional-oncology/", views.about_io, name="about_io"),
+    path("programme/", views.programme, name="programme"),
+    path("eligibility/", views.eligibility, name="eligibility"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("office/", views.office_home, name="office_home"),
+    path("assessor/", views.assessor_home, name="assessor_home"),
+    path("committee/", views.committee_home, name="committee_home"),
+]

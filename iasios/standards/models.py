@@ -1,0 +1,152 @@
+"""The standards library: framework versions as read-only trees loaded from data files.
+
+FrameworkVersion → Section → Standard → Requirement, plus the case review checklist and the
+programme settings of that version. A loaded version never changes (the loader refuses a
+different file under the same code and version); a new wording is a new version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from iasios.core.models import BaseModel
+from iasios.standards.programme import ProgrammeSettings
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", _("Loaded, not in use")
+    CURRENT = "current", _("Current")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class FrameworkVersionQuerySet(models.QuerySet["FrameworkVersion"]):
+    def current(self) -> FrameworkVersionQuerySet:
+        return self.filter(status=FrameworkStatus.CURRENT)
+
+
+class FrameworkVersion(BaseModel):
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.CharField(_("version"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    published_on = models.DateField(_("published"))
+    notice = models.TextField(_("notice"), blank=True, help_text=_("E.g. that the texts are a working draft."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT, editable=False
+    )
+    # The programme settings of DOMAIN.md, as loaded from the file (see programme.py).
+    programme = models.JSONField(_("programme settings"))
+    source_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    source_name = models.CharField(_("file name"), max_length=255)
+
+    objects = FrameworkVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "-published_on", "-version"]
+        verbose_name = _("framework version")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_framework_version"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(status="current"), name="one_current_version_per_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code} {self.version})"
+
+    @cached_property
+    def settings(self) -> ProgrammeSettings:
+        return ProgrammeSettings.from_dict(self.programme)
+
+
+class Section(models.Model):
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["framework", "number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="unique_section_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Standard(models.Model):
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="standards")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="standards")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    # The list of required evidence that closes each standard.
+    evidence = models.JSONField(_("required evidence"), default=list)
+
+    class Meta:
+        ordering = ["framework", "number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="unique_standard_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Requirement(models.Model):
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="requirements")
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="requirements")
+    letter = models.CharField(_("letter"), max_length=2)
+    core = models.BooleanField(_("core"))
+    text = models.TextField(_("requirement"))
+    guidance = models.TextField(_("guidance"), blank=True)
+    evidence = models.JSONField(_("required evidence"), default=list)
+    position = models.PositiveIntegerField(default=0, help_text=_("Order within the framework."))
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "letter"], name="unique_requirement_letter"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The reference used everywhere: standard number and letter, e.g. “1c”."""
+        return f"{self.standard.number}{self.letter}"
+
+    @property
+    def tier(self) -> str:
+        return "core" if self.core else "extended"
+
+
+class ChecklistItem(models.Model):
+    """One question of the internal case review checklist, with its compliance target."""
+
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="checklist")
+    code = models.SlugField(_("code"), max_length=40)
+    text = models.TextField(_("question"))
+    target_percent = models.PositiveSmallIntegerField(_("target (%)"))
+    records_grade = models.BooleanField(
+        _("records a complication grade"), default=False, help_text=_("CIRSE classification 0–6.")
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_checklist_code")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def meets_target(self, complied: int, reviewed: int) -> bool:
+        return reviewed > 0 and complied * 100 >= self.target_percent * reviewed
+
+
+def framework_tree_prefetch(qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Load a whole tree (sections → standards → requirements) in four queries."""
+    return qs.prefetch_related(
+        models.Prefetch("sections", queryset=Section.objects.order_by("number")),
+        models.Prefetch("sections__standards", queryset=Standard.objects.order_by("number")),
+        models.Prefetch("sections__standards__requirements", queryset=Requirement.objects.order_by("position")),
+    )

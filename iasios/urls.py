@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from iasios.api.api import api
+from iasios.core import views as core_views
+
+# The admin has no login page of its own: everyone logs in (with MFA) through the accounts pages.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "IO Accreditation · reference data"
+
+urlpatterns = [
+    path("", include("iasios.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("iasios.accounts.urls")),
+    path("standards/", include("iasios.standards.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler403 = "iasios.core.views.permission_denied"
+handler404 = "iasios.core.views.page_not_found"
+handler500 = "iasios.core.views.server_error"
