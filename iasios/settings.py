@@ -157,11 +157,15 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IO Accreditation] "
 ACCOUNT_FORMS = {"signup": "iasios.accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "iasios.accounts.adapter.AccountAdapter"
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {} if env_bool("DISABLE_RATE_LIMITS") else {
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
-}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
+    {}
+    if env_bool("DISABLE_RATE_LIMITS")
+    else {
+        "login_failed": "10/m/ip,5/5m/key",
+        "signup": "20/m/ip",
+        "reset_password": "20/m/ip,5/m/key",
+    }
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "IO Accreditation")
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -195,11 +199,7 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", VAR_DIR / "assets")]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": env_str(
-            "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": env_str("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")},
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 

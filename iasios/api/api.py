@@ -52,7 +52,9 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str, fields: list[dict[str, str]] | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: list[dict[str, str]] | None = None
+) -> HttpResponse:
     return api.create_response(
         request, {"error": {"code": code, "message": message, "fields": fields or []}}, status=status
     )

@@ -22,7 +22,9 @@ def hash_token(raw: str) -> str:
 class PersonalAccessTokenQuerySet(models.QuerySet["PersonalAccessToken"]):
     def active(self) -> PersonalAccessTokenQuerySet:
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
 
 class PersonalAccessToken(BaseModel):
