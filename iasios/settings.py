@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "iasios.accounts",
     "iasios.standards",
     "iasios.facilities",
+    "iasios.billing",
     "iasios.api",
 ]
 

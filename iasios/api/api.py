@@ -124,3 +124,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
             for m in user.memberships.select_related("facility")
         ],
     }
+
+
+api.add_router("/facilities", "iasios.api.routers.facilities.router")
+api.add_router("/billing", "iasios.api.routers.billing.router")

@@ -15,7 +15,7 @@ from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
 from iasios.accounts.services import programme_role_grant
 from iasios.facilities.models import Facility, Membership
 
-DEMO_PASSWORD = "demo-accreditation-2026"
+DEMO_PASSWORD = "demo-accreditation-2026"  # noqa: S105 - public by design, refused outside development
 
 
 @dataclass(frozen=True)
