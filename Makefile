@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end files from npm, copied into the git-ignored static folder WhiteNoise serves.
 assets: node_modules/.installed
-	@mkdir -p var/assets/htmx
+	@mkdir -p var/assets/htmx var/static
 	@cp -u node_modules/htmx.org/dist/htmx.min.js var/assets/htmx/
 
 migrate: $(VENV)/.installed
