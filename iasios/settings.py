@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "iasios.standards",
     "iasios.facilities",
     "iasios.billing",
+    "iasios.applications",
+    "iasios.casereview",
     "iasios.api",
 ]
 
