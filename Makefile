@@ -22,8 +22,9 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end files from npm, copied into the git-ignored static folder WhiteNoise serves.
 assets: node_modules/.installed
-	@mkdir -p var/assets/htmx var/static
+	@mkdir -p var/assets/htmx var/assets/leaflet var/static
 	@cp -u node_modules/htmx.org/dist/htmx.min.js var/assets/htmx/
+	@cp -ru node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images var/assets/leaflet/
 
 migrate: $(VENV)/.installed
 	@$(PY) manage.py migrate --no-input -v 0

@@ -13,7 +13,10 @@ from iasios.accounts.roles import ProgrammeRoleName
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    items: list[tuple[str, str]] = [(str(_("Standards")), reverse("standards:browse"))]
+    items: list[tuple[str, str]] = [
+        (str(_("Standards")), reverse("standards:browse")),
+        (str(_("Registry")), reverse("registry:list")),
+    ]
     staff: list[tuple[str, str]] = []
     if getattr(user, "is_authenticated", False):
         roles = user.programme_roles  # type: ignore[union-attr]

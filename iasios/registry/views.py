@@ -1,0 +1,79 @@
+"""The public registry: list and map, a profile per centre, and the same data as open data."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from iasios.core.exports import csv_response
+from iasios.registry.selectors import LEVELS, registry_countries, registry_entries, registry_entry
+
+OPEN_DATA_FIELDS = ["name", "institution", "city", "country", "level", "valid_until", "verify_url", "profile_url"]
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    level = request.GET.get("level", "")
+    return {
+        "q": request.GET.get("q", "").strip()[:100],
+        "country": request.GET.get("country", "").strip()[:2],
+        "city": request.GET.get("city", "").strip()[:120],
+        "level": level if level in LEVELS else "",
+    }
+
+
+@require_GET
+def registry_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    entries = registry_entries(**filters)
+    markers = [
+        {
+            "name": e.name,
+            "city": e.city,
+            "level": e.level_label,
+            "url": e.profile_path,
+            "lat": float(e.latitude),
+            "lng": float(e.longitude),
+        }
+        for e in entries
+        if e.latitude is not None and e.longitude is not None
+    ]
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "entries": entries,
+            "filters": filters,
+            "levels": LEVELS,
+            "countries": registry_countries(),
+            "markers": markers,
+            "tile_url": settings.REGISTRY_TILE_URL,
+            "tile_attribution": settings.REGISTRY_TILE_ATTRIBUTION,
+        },
+    )
+
+
+@require_GET
+def registry_profile(request: HttpRequest, facility_id: uuid.UUID) -> HttpResponse:
+    entry = registry_entry(facility_id)
+    if entry is None:
+        raise Http404
+    return render(request, "registry/profile.html", {"entry": entry})
+
+
+@require_GET
+def registry_json(request: HttpRequest) -> JsonResponse:
+    entries = registry_entries(**_filters(request))
+    response = JsonResponse({"count": len(entries), "centres": [e.as_open_data() for e in entries]})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def registry_csv(request: HttpRequest) -> HttpResponse:
+    entries = registry_entries(**_filters(request))
+    rows = ([e.as_open_data()[f] or "" for f in OPEN_DATA_FIELDS] for e in entries)
+    return csv_response("registry.csv", OPEN_DATA_FIELDS, rows)

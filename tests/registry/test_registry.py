@@ -1,0 +1,120 @@
+"""The public registry: one source (for_public_registry), the same rows as pages and open data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from iasios.facilities.models import Facility
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _enrolled(**fields: Any) -> Facility:
+    facility = factories.make_facility(**fields)
+    Facility.objects.filter(pk=facility.pk).update(status="enrolled")
+    return facility
+
+
+@pytest.fixture
+def centres() -> dict[str, Facility]:
+    return {
+        "leuven": _enrolled(name="Leuven IO", city="Leuven", country="BE", latitude=50.88, longitude=4.70),
+        "lyon": _enrolled(name="Lyon IO", city="Lyon", country="FR", institution="=cmd|' /C calc'!A0"),
+        "hidden": _enrolled(name="Unlisted IO", listed_publicly=False),
+        "registered": factories.make_facility(name="Just Registered IO"),
+        "lapsed": factories.make_facility(name="Lapsed IO"),
+    }
+
+
+def test_the_registry_lists_only_listed_enrolled_centres(centres: dict[str, Facility]) -> None:
+    Facility.objects.filter(pk=centres["lapsed"].pk).update(status="lapsed")
+    response = Client().get("/registry/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Leuven IO" in text and "Lyon IO" in text
+    for absent in ("Unlisted IO", "Just Registered IO", "Lapsed IO"):
+        assert absent not in text
+
+
+def test_filters_by_country_city_search_and_level(centres: dict[str, Facility]) -> None:
+    client = Client()
+    assert [c["name"] for c in client.get("/registry.json?country=be").json()["centres"]] == ["Leuven IO"]
+    assert [c["name"] for c in client.get("/registry.json?city=lyon").json()["centres"]] == ["Lyon IO"]
+    assert [c["name"] for c in client.get("/registry.json?q=leuv").json()["centres"]] == ["Leuven IO"]
+    assert client.get("/registry.json?level=accredited").json()["count"] == 0
+    assert client.get("/registry.json?level=enrolled").json()["count"] == 2
+
+
+def test_open_data_json_has_the_published_fields(centres: dict[str, Facility]) -> None:
+    data = Client().get("/registry.json").json()
+    assert data["count"] == 2
+    leuven = next(c for c in data["centres"] if c["name"] == "Leuven IO")
+    assert set(leuven) == {
+        "name",
+        "institution",
+        "city",
+        "country",
+        "level",
+        "valid_until",
+        "verify_url",
+        "profile_url",
+    }
+    assert (leuven["city"], leuven["country"], leuven["level"]) == ("Leuven", "BE", "enrolled")
+    assert leuven["profile_url"].endswith(f"/registry/{centres['leuven'].pk}/")
+
+
+def test_open_data_csv_matches_json_and_neutralises_formulas(centres: dict[str, Facility]) -> None:
+    response = Client().get("/registry.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert sorted(r["name"] for r in rows) == ["Leuven IO", "Lyon IO"]
+    lyon = next(r for r in rows if r["name"] == "Lyon IO")
+    assert lyon["institution"].startswith("'=")
+
+
+def test_a_profile_is_public_only_for_listed_centres(centres: dict[str, Facility]) -> None:
+    client = Client()
+    response = client.get(f"/registry/{centres['leuven'].pk}/")
+    assert response.status_code == 200
+    assert b"Leuven IO" in response.content
+    assert client.get(f"/registry/{centres['hidden'].pk}/").status_code == 404
+    assert client.get(f"/registry/{centres['registered'].pk}/").status_code == 404
+
+
+def test_the_map_appears_only_with_a_tile_server(centres: dict[str, Facility], settings: Any) -> None:
+    settings.REGISTRY_TILE_URL = ""
+    assert b"registry-map" not in Client().get("/registry/").content
+    settings.REGISTRY_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
+    content = Client().get("/registry/").content.decode()
+    assert 'id="registry-map"' in content
+    assert '"lat": 50.88' in content
+
+
+def test_the_registry_page_query_count_does_not_grow(django_assert_max_num_queries: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get("/registry/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        _enrolled(name=f"Small {i}")
+    small = count()
+    for i in range(30):
+        _enrolled(name=f"Large {i}", country="DE" if i % 2 else "IT")
+    assert count() == small
+
+
+@pytest.mark.parametrize("who", ["anonymous", "representative", "office", "assessor"])
+def test_registry_pages_are_public_for_every_role(cast: Any, who: str, centres: dict[str, Facility]) -> None:
+    client = cast.client_for(who)
+    for url in ("/registry/", "/registry.json", "/registry.csv", f"/registry/{centres['leuven'].pk}/"):
+        assert client.get(url).status_code == 200, url
