@@ -1,0 +1,136 @@
+"""Facility-side billing pages: invoices, invoice and credit note PDFs, consultations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from iasios.billing import access, pdf, selectors, services
+from iasios.billing.forms import ConsultationRequestForm
+from iasios.billing.models import CreditNote, Invoice
+from iasios.core.events import timeline
+from iasios.facilities.access import is_office
+from iasios.facilities.models import Facility
+
+
+def add_service_errors(form: object, exc: ValidationError) -> None:
+    """Show a service's refusal on the form, next to the field it names when it names one."""
+    if hasattr(exc, "error_dict"):
+        for field_name, errors in exc.message_dict.items():
+            target = field_name if field_name in form.fields else None  # type: ignore[attr-defined]
+            for error in errors:
+                form.add_error(target, error)  # type: ignore[attr-defined]
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)  # type: ignore[attr-defined]
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _invoice_or_404(pk: object) -> Invoice:
+    try:
+        return selectors.invoice_detail(pk)
+    except Invoice.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def facility_invoices(request: HttpRequest, facility_id: str) -> HttpResponse:
+    facility = get_object_or_404(Facility, pk=facility_id)
+    if not access.can_view_billing(request.user, facility):
+        raise PermissionDenied
+    return render(
+        request,
+        "billing/facility_invoices.html",
+        {
+            "facility": facility,
+            "invoices": selectors.invoices_for_facility(facility),
+            "can_request_consultation": access.can_request_consultation(request.user, facility),
+        },
+    )
+
+
+@login_required
+def invoice_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    invoice = _invoice_or_404(pk)
+    if not access.can_view_invoice(request.user, invoice):
+        raise PermissionDenied
+    return render(
+        request,
+        "billing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "credit_note": getattr(invoice, "credit_note", None),
+            "events": timeline(invoice),
+            "is_office": is_office(request.user),
+        },
+    )
+
+
+@login_required
+def invoice_pdf(request: HttpRequest, pk: str) -> HttpResponse:
+    invoice = _invoice_or_404(pk)
+    if not access.can_view_invoice(request.user, invoice):
+        raise PermissionDenied
+    return pdf_response(pdf.invoice_pdf(invoice), f"invoice-{invoice.number}.pdf")
+
+
+@login_required
+def credit_note_pdf(request: HttpRequest, pk: str) -> HttpResponse:
+    try:
+        note = selectors.credit_note_detail(pk)
+    except CreditNote.DoesNotExist as exc:
+        raise Http404 from exc
+    if not access.can_view_invoice(request.user, note.invoice):
+        raise PermissionDenied
+    return pdf_response(pdf.credit_note_pdf(note), f"credit-note-{note.number}.pdf")
+
+
+@login_required
+def consultations(request: HttpRequest, facility_id: str) -> HttpResponse:
+    facility = get_object_or_404(Facility, pk=facility_id)
+    if not access.can_view_billing(request.user, facility):
+        raise PermissionDenied
+    may_request = access.can_request_consultation(request.user, facility)
+    form = ConsultationRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not may_request:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.consultation_request(facility=facility, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your consultation request was sent to the programme office."))
+                return redirect("billing:consultations", facility_id=facility.pk)
+    return render(
+        request,
+        "billing/consultations.html",
+        {
+            "facility": facility,
+            "consultations": selectors.consultations_for_facility(facility),
+            "form": form if may_request else None,
+            "fee": _consultation_fee(),
+        },
+    )
+
+
+def _consultation_fee() -> str:
+    from iasios.standards.selectors import NoCurrentFramework, current_programme_settings
+
+    try:
+        fees = current_programme_settings().fees
+    except NoCurrentFramework:
+        return ""
+    return f"{fees.consultation_fee} {fees.currency}"

@@ -1,0 +1,237 @@
+"""Programme office billing pages: invoices, payments, overdue, credit notes, consultations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iasios.accounts.access import programme_role_required
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.billing import selectors, services
+from iasios.billing.forms import (
+    ConsultationFilterForm,
+    ConsultationScheduleForm,
+    CreditNoteForm,
+    InvoiceFilterForm,
+    PaymentForm,
+    ReasonForm,
+)
+from iasios.billing.models import Consultation, ConsultationStatus, Invoice
+from iasios.billing.views import add_service_errors
+from iasios.core.events import timeline
+from iasios.core.statemachine import TransitionNotAllowed
+
+office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@office_only
+def invoices(request: HttpRequest) -> HttpResponse:
+    form = InvoiceFilterForm(request.GET or None, years=selectors.invoice_years())
+    filters = selectors.InvoiceFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.InvoiceFilters(
+            status=data["status"] or "",
+            kind=data["kind"] or "",
+            year=data["year"],
+            overdue=bool(data["overdue"]),
+            q=(data["q"] or "").strip(),
+        )
+    return render(
+        request,
+        "billing/office/invoices.html",
+        {
+            "form": form,
+            "page": _page(request, selectors.invoices_for_office(filters)),
+            "querystring": _query_without_page(request),
+        },
+    )
+
+
+def _office_invoice(pk: str) -> Invoice:
+    try:
+        return selectors.invoice_detail(pk)
+    except Invoice.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _render_invoice(
+    request: HttpRequest,
+    invoice: Invoice,
+    payment_form: PaymentForm | None = None,
+    credit_form: CreditNoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "billing/office/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "credit_note": getattr(invoice, "credit_note", None),
+            "payment_form": payment_form or PaymentForm(initial={"amount": invoice.balance}),
+            "credit_form": credit_form or CreditNoteForm(),
+            "events": timeline(invoice),
+        },
+        status=status,
+    )
+
+
+@office_only
+def invoice_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    return _render_invoice(request, _office_invoice(pk))
+
+
+@office_only
+@require_POST
+def payment_record(request: HttpRequest, pk: str) -> HttpResponse:
+    invoice = _office_invoice(pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_record(invoice=invoice, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect("office_billing:invoice_detail", pk=invoice.pk)
+    return _render_invoice(request, invoice, payment_form=form, status=422)
+
+
+@office_only
+@require_POST
+def credit_note_issue(request: HttpRequest, pk: str) -> HttpResponse:
+    invoice = _office_invoice(pk)
+    form = CreditNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.credit_note_issue(invoice=invoice, actor=request.user, reason=form.cleaned_data["reason"])
+        except (ValidationError, TransitionNotAllowed) as exc:
+            add_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("Credit note %(number)s cancels the invoice.") % {"number": note.number})
+            return redirect("office_billing:invoice_detail", pk=invoice.pk)
+    return _render_invoice(request, invoice, credit_form=form, status=422)
+
+
+@office_only
+def payments(request: HttpRequest) -> HttpResponse:
+    return render(request, "billing/office/payments.html", {"page": _page(request, selectors.payments_for_office())})
+
+
+@office_only
+def overdue(request: HttpRequest) -> HttpResponse:
+    today = selectors.today()
+    return render(
+        request,
+        "billing/office/overdue.html",
+        {"page": _page(request, selectors.overdue_invoices(today)), "today": today},
+    )
+
+
+@office_only
+def consultations(request: HttpRequest) -> HttpResponse:
+    form = ConsultationFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    return render(
+        request,
+        "billing/office/consultations.html",
+        {"form": form, "page": _page(request, selectors.consultations_queue(status))},
+    )
+
+
+def _render_consultation(
+    request: HttpRequest,
+    consultation: Consultation,
+    schedule_form: ConsultationScheduleForm | None = None,
+    cancel_form: ReasonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "billing/office/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "schedule_form": schedule_form
+            or ConsultationScheduleForm(initial={"scheduled_for": consultation.scheduled_for}),
+            "cancel_form": cancel_form or ReasonForm(prefix="cancel"),
+            "events": timeline(consultation),
+            "open": consultation.status in {ConsultationStatus.REQUESTED, ConsultationStatus.SCHEDULED},
+        },
+        status=status,
+    )
+
+
+def _consultation(pk: str) -> Consultation:
+    return get_object_or_404(Consultation.objects.select_related("facility", "requested_by", "invoice"), pk=pk)
+
+
+@office_only
+def consultation_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    return _render_consultation(request, _consultation(pk))
+
+
+@office_only
+@require_POST
+def consultation_schedule(request: HttpRequest, pk: str) -> HttpResponse:
+    consultation = _consultation(pk)
+    form = ConsultationScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_schedule(
+                consultation=consultation, scheduled_for=form.cleaned_data["scheduled_for"], actor=request.user
+            )
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The consultation is scheduled."))
+            return redirect("office_billing:consultation_detail", pk=consultation.pk)
+    return _render_consultation(request, consultation, schedule_form=form, status=422)
+
+
+@office_only
+@require_POST
+def consultation_invoice(request: HttpRequest, pk: str) -> HttpResponse:
+    consultation = _consultation(pk)
+    try:
+        invoice = services.invoice_issue_consultation(consultation=consultation, actor=request.user)
+    except (ValidationError, TransitionNotAllowed) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("office_billing:consultation_detail", pk=consultation.pk)
+    messages.success(request, _("Invoice %(number)s was issued.") % {"number": invoice.number})
+    return redirect("office_billing:invoice_detail", pk=invoice.pk)
+
+
+@office_only
+@require_POST
+def consultation_cancel(request: HttpRequest, pk: str) -> HttpResponse:
+    consultation = _consultation(pk)
+    form = ReasonForm(request.POST, prefix="cancel")
+    if form.is_valid():
+        try:
+            services.consultation_cancel(
+                consultation=consultation, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The consultation was cancelled."))
+            return redirect("office_billing:consultations")
+    return _render_consultation(request, consultation, cancel_form=form, status=422)
