@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from iasios.casereview import views
 
 app_name = "casereview"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cycle/<uuid:cycle_id>/", views.cycle_page, name="cycle"),
+]
