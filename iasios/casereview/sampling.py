@@ -60,7 +60,9 @@ class UnknownAlgorithm(ValueError):
     pass
 
 
-def draw_sequence(*, seed: str, log_hash: str, references: Sequence[str], algorithm: str = CURRENT_ALGORITHM) -> list[str]:
+def draw_sequence(
+    *, seed: str, log_hash: str, references: Sequence[str], algorithm: str = CURRENT_ALGORITHM
+) -> list[str]:
     """Every reference of the log in seeded order: the first N are the sample, then replacements."""
     try:
         function = ALGORITHMS[algorithm]

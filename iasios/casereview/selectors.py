@@ -125,7 +125,9 @@ def sampled_cases(draw: SampleDraw) -> list[SampledCase]:
         SampledCase.objects.filter(draw=draw)
         .select_related("case", "review", "replaces", "excluded_by", "review__reviewed_by")
         .prefetch_related(
-            Prefetch("review__answers", queryset=CaseReviewAnswer.objects.select_related("item").order_by("item__position"))
+            Prefetch(
+                "review__answers", queryset=CaseReviewAnswer.objects.select_related("item").order_by("item__position")
+            )
         )
         .order_by("position")
     )
@@ -152,7 +154,9 @@ def reviewed_count(draw: SampleDraw) -> int:
     ).count()
 
 
-def review_summary(cycle: Cycle, draw: SampleDraw | None = None, *, items: list[ChecklistItem] | None = None) -> CaseReviewSummary:
+def review_summary(
+    cycle: Cycle, draw: SampleDraw | None = None, *, items: list[ChecklistItem] | None = None
+) -> CaseReviewSummary:
     """Per checklist item: yes / no / N/A over the complete reviews of the included cases."""
     items = checklist(cycle) if items is None else items
     required = sample_size(cycle)
@@ -162,10 +166,16 @@ def review_summary(cycle: Cycle, draw: SampleDraw | None = None, *, items: list[
     grades: dict[int, int] = {}
     reviewed = 0
     if draw is not None:
-        included = {"review__sampled_case__draw": draw, "review__sampled_case__excluded_at__isnull": True, "review__complete": True}
+        included = {
+            "review__sampled_case__draw": draw,
+            "review__sampled_case__excluded_at__isnull": True,
+            "review__complete": True,
+        }
         for row in CaseReviewAnswer.objects.filter(**included).values("item_id", "answer").annotate(n=Count("id")):
             counts[(row["item_id"], row["answer"])] = row["n"]
-        reviews = CaseReview.objects.filter(sampled_case__draw=draw, sampled_case__excluded_at__isnull=True, complete=True)
+        reviews = CaseReview.objects.filter(
+            sampled_case__draw=draw, sampled_case__excluded_at__isnull=True, complete=True
+        )
         for row in reviews.values("complication_grade").annotate(n=Count("id")):
             reviewed += row["n"]
             if row["complication_grade"] is not None:
@@ -193,9 +203,7 @@ def verify_draw(draw: SampleDraw) -> DrawVerification:
     """Recompute the draw from the stored rows and seed, and compare it with what is stored."""
     rows = _stored_rows(draw.log)
     computed = log_sha256(rows)
-    stored = list(
-        SampledCase.objects.filter(draw=draw).order_by("position").values_list("case__reference", "position")
-    )
+    stored = list(SampledCase.objects.filter(draw=draw).order_by("position").values_list("case__reference", "position"))
     stored_refs = [ref for ref, _position in stored]
     positions = [position for _ref, position in stored]
     last = max(positions, default=0)

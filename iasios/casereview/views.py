@@ -27,5 +27,9 @@ def cycle_page(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
     return render(
         request,
         "casereview/cycle.html",
-        {"cycle": cycle, "status": selectors.case_review_status(cycle), "can_edit": can_edit_cycle(request.user, cycle)},
+        {
+            "cycle": cycle,
+            "status": selectors.case_review_status(cycle),
+            "can_edit": can_edit_cycle(request.user, cycle),
+        },
     )
