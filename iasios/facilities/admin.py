@@ -15,5 +15,5 @@ class FacilityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "institution", "city", "country", "status"]
     list_filter = ["status", "country"]
     search_fields = ["name", "institution", "city"]
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "enrolled_on", "activated_at"]
     inlines = [MembershipInline]
