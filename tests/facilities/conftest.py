@@ -16,7 +16,7 @@ def volumes_totalling(total: int) -> dict[str, int]:
     """Spread `total` over the programme's categories (first category takes the remainder)."""
     codes = [code for code, _label in current_programme_settings().procedure_categories]
     share = total // len(codes)
-    volumes = {code: share for code in codes}
+    volumes = dict.fromkeys(codes, share)
     volumes[codes[0]] += total - share * len(codes)
     return volumes
 
