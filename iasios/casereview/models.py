@@ -97,7 +97,9 @@ class SampledCase(models.Model):
     case = models.ForeignKey(ProcedureCase, on_delete=models.CASCADE, related_name="+")
     # 1-based position in the seeded sequence: 1…N are the sample, N+1… the replacements.
     position = models.PositiveIntegerField(_("position"))
-    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
+    replaces = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
+    )
     excluded_reason = models.TextField(_("reason for exclusion"), blank=True)
     excluded_at = models.DateTimeField(_("excluded"), null=True, blank=True)
     excluded_by = models.ForeignKey(

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('excluded_at', models.DateTimeField(blank=True, null=True, verbose_name='excluded')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='casereview.procedurecase')),
                 ('excluded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='casereview.sampledcase')),
+                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replaced_by', to='casereview.sampledcase')),
             ],
             options={
                 'verbose_name': 'sampled case',
