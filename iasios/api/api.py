@@ -128,3 +128,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/facilities", "iasios.api.routers.facilities.router")
 api.add_router("/billing", "iasios.api.routers.billing.router")
+api.add_router("/frameworks", "iasios.api.routers.standards.router")

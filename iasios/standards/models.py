@@ -39,7 +39,9 @@ class FrameworkVersion(BaseModel):
     )
     # The programme settings of DOMAIN.md, as loaded from the file (see programme.py).
     programme = models.JSONField(_("programme settings"))
-    source_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    # SHA-256 of the normalised content (see loader.FrameworkData.content_sha256), so that a
+    # comment or layout change does not count as a different version.
+    source_sha256 = models.CharField(_("content SHA-256"), max_length=64)
     source_name = models.CharField(_("file name"), max_length=255)
 
     objects = FrameworkVersionQuerySet.as_manager()
@@ -126,6 +128,7 @@ class ChecklistItem(models.Model):
     framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="checklist")
     code = models.SlugField(_("code"), max_length=40)
     text = models.TextField(_("question"))
+    guidance = models.TextField(_("guidance"), blank=True)
     target_percent = models.PositiveSmallIntegerField(_("target (%)"))
     records_grade = models.BooleanField(
         _("records a complication grade"), default=False, help_text=_("CIRSE classification 0–6.")
@@ -144,9 +147,10 @@ class ChecklistItem(models.Model):
 
 
 def framework_tree_prefetch(qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """Load a whole tree (sections → standards → requirements) in four queries."""
+    """Load a whole tree (sections → standards → requirements, and the checklist) in five queries."""
     return qs.prefetch_related(
         models.Prefetch("sections", queryset=Section.objects.order_by("number")),
         models.Prefetch("sections__standards", queryset=Standard.objects.order_by("number")),
         models.Prefetch("sections__standards__requirements", queryset=Requirement.objects.order_by("position")),
+        models.Prefetch("checklist", queryset=ChecklistItem.objects.order_by("position")),
     )

@@ -66,9 +66,7 @@ class ProgrammeSettings:
                 annual_fee=Decimal(str(fees["annual"])),
                 consultation_fee=Decimal(str(fees["consultation"])),
             ),
-            procedure_categories=tuple(
-                (str(c["code"]), str(c["label"])) for c in data["procedure_categories"]
-            ),
+            procedure_categories=tuple((str(c["code"]), str(c["label"])) for c in data["procedure_categories"]),
         )
 
     def as_dict(self) -> dict[str, Any]:

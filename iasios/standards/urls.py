@@ -6,4 +6,8 @@ app_name = "standards"
 
 urlpatterns = [
     path("", views.browse, name="browse"),
+    path("versions/", views.versions, name="versions"),
+    # Before the version pattern: versions start with a digit, so "diff" is never one.
+    path("<slug:code>/diff/", views.diff, name="diff"),
+    path("<slug:code>/<str:version>/", views.version_detail, name="version"),
 ]

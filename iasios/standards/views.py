@@ -1,10 +1,62 @@
+"""The public standards pages: the browser, the list of versions, one version, a diff."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from iasios.standards.selectors import current_framework
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from iasios.accounts.access import has_programme_role
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.core.events import timeline
+from iasios.standards.forms import VersionDiffForm
+from iasios.standards.models import FrameworkVersion
+from iasios.standards.selectors import (
+    current_framework_tree,
+    framework_diff,
+    framework_get,
+    framework_page,
+    framework_versions,
+)
+
+
+def _browser(request: HttpRequest, framework: FrameworkVersion | None, **extra: Any) -> HttpResponse:
+    context: dict[str, Any] = {"framework": framework, **extra}
+    if framework is not None:
+        context["page"] = framework_page(framework, request.GET.get("tier", "all"))
+        context["tiers"] = [("all", _("All")), ("core", _("Core")), ("extended", _("Extended"))]
+    return render(request, "standards/browse.html", context)
 
 
 def browse(request: HttpRequest) -> HttpResponse:
-    return render(request, "standards/browse.html", {"framework": current_framework()})
+    return _browser(request, current_framework_tree())
+
+
+def version_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    framework = framework_get(code, version, tree=True)
+    if framework is None:
+        raise Http404
+    events = None
+    if has_programme_role(request.user, ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR):
+        events = timeline(framework)
+    return _browser(request, framework, events=events, version_page=True)
+
+
+def versions(request: HttpRequest) -> HttpResponse:
+    return render(request, "standards/versions.html", {"versions": framework_versions()})
+
+
+def diff(request: HttpRequest, code: str) -> HttpResponse:
+    loaded = list(framework_versions(code))
+    if not loaded:
+        raise Http404
+    by_version = {v.version: v for v in loaded}
+    form = VersionDiffForm(request.GET or None, versions=[v.version for v in reversed(loaded)])
+    result = old = new = None
+    if form.is_bound and form.is_valid():
+        old = by_version[form.cleaned_data["from_version"]]
+        new = by_version[form.cleaned_data["to_version"]]
+        result = framework_diff(old, new)
+    return render(request, "standards/diff.html", {"code": code, "form": form, "diff": result, "old": old, "new": new})
