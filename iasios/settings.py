@@ -227,6 +227,10 @@ X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# Evidence uploads: the largest file accepted (bytes). Files stream to a temporary file on disk
+# in chunks, so memory does not grow with their size.
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+
 # The framework shipped with the product; `make setup` loads it.
 SHIPPED_FRAMEWORK_FILE = BASE_DIR / "data" / "frameworks" / "io-standards-2026.1.yaml"
 

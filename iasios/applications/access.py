@@ -1,16 +1,21 @@
-"""Who may see and change a cycle (and everything inside it: answers, evidence links, case review).
+"""Who may see and change a cycle (and everything inside it: answers, evidence links, case review),
+and a facility's evidence library.
 
-Used by every page, endpoint and download of the applications and case review apps.
+Used by every page, endpoint and download of the applications and case review apps. An object
+the user may not see answers 404 (its existence is not revealed); an action the user may not
+take on an object they can see answers 403.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, FacilityRoleName
-from iasios.applications.models import Cycle, CycleStatus
+from iasios.applications.models import Cycle, CycleStatus, EvidenceDocument, EvidenceRevision
 from iasios.facilities.access import facility_role, is_office
-from iasios.facilities.models import FacilityStatus
+from iasios.facilities.models import Facility, FacilityStatus
 
 
 def can_view_cycle(user: Any, cycle: Cycle) -> bool:
@@ -30,3 +35,52 @@ def can_edit_cycle(user: Any, cycle: Cycle) -> bool:
 def can_submit_cycle(user: Any, cycle: Cycle) -> bool:
     """Only the authorised representative signs the declaration."""
     return facility_role(user, cycle.facility) == FacilityRoleName.AUTHORISED_REPRESENTATIVE
+
+
+def can_start_cycle(user: Any, facility: Facility) -> bool:
+    """Editors of an Enrolled Centre (the service checks there is no open cycle)."""
+    return facility.status == FacilityStatus.ENROLLED and facility_role(user, facility) in FACILITY_EDITOR_ROLES
+
+
+def can_view_evidence(user: Any, facility: Facility) -> bool:
+    """The evidence library (and downloading its files): the facility's members and the office."""
+    return is_office(user) or facility_role(user, facility) is not None
+
+
+def can_edit_evidence(user: Any, facility: Facility) -> bool:
+    """Upload and describe documents: editors of an Enrolled Centre."""
+    return facility.status == FacilityStatus.ENROLLED and facility_role(user, facility) in FACILITY_EDITOR_ROLES
+
+
+def can_download_revision(user: Any, revision: EvidenceRevision) -> bool:
+    return can_view_evidence(user, revision.document.facility)
+
+
+def get_visible_cycle_or_404(user: Any, pk: Any) -> Cycle:
+    cycle = Cycle.objects.select_related("facility", "framework").filter(pk=pk).first()
+    if cycle is None or not can_view_cycle(user, cycle):
+        raise Http404
+    return cycle
+
+
+def get_visible_document_or_404(user: Any, facility: Facility, pk: Any) -> EvidenceDocument:
+    document = EvidenceDocument.objects.filter(pk=pk, facility=facility).first()
+    if document is None or not can_view_evidence(user, facility):
+        raise Http404
+    return document
+
+
+def get_visible_revision_or_404(user: Any, pk: Any) -> EvidenceRevision:
+    revision = EvidenceRevision.objects.select_related("document__facility").filter(pk=pk).first()
+    if revision is None or not can_download_revision(user, revision):
+        raise Http404
+    return revision
+
+
+def cycles_visible_to(user: Any) -> Any:
+    """The cycles a user may open, for lists (same rule as can_view_cycle)."""
+    if not getattr(user, "is_authenticated", False):
+        return Cycle.objects.none()
+    if is_office(user):
+        return Cycle.objects.all()
+    return Cycle.objects.filter(facility__memberships__user=user)

@@ -1,9 +1,15 @@
-"""Cycles (one application from first draft to decision), answers, evidence and dossiers."""
+"""Cycles (one application from first draft to decision), answers, evidence and dossiers.
+
+Writes go through services.py; reads through selectors.py; who may do what is in access.py.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +26,15 @@ class CycleStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+# States in which a cycle is "open": a facility has at most one open cycle at a time.
+OPEN_CYCLE_STATES = frozenset({CycleStatus.DRAFT, CycleStatus.SUBMITTED})
+
+
+class CycleQuerySet(models.QuerySet["Cycle"]):
+    def open(self) -> CycleQuerySet:
+        return self.filter(status__in=OPEN_CYCLE_STATES)
+
+
 class Cycle(BaseModel):
     """One application of a facility, pinned to the framework version current when it started."""
 
@@ -32,12 +47,213 @@ class Cycle(BaseModel):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("signed by"),
+    )
+
+    objects = CycleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("cycle")
+        constraints = [
+            # At most one open cycle per facility (the service says why; this keeps races out).
+            models.UniqueConstraint(
+                fields=["facility"],
+                condition=Q(status__in=["draft", "submitted"]),
+                name="one_open_cycle_per_facility",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.facility} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CycleStatus.DRAFT
+
+
+class Claim(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+# Claims that assert something the evidence has to show.
+CLAIMS_NEEDING_EVIDENCE = frozenset({Claim.MET, Claim.PARTLY_MET})
+
+
+class Answer(BaseModel):
+    """The facility's answer to one requirement in one cycle.
+
+    `revision` counts saves: a save names the revision it started from and is refused when
+    someone saved in between, so that two people editing one answer never lose text.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="answers")
+    requirement = models.ForeignKey("standards.Requirement", on_delete=models.PROTECT, related_name="answers")
+    claim = models.CharField(_("claim"), max_length=20, choices=Claim.choices, blank=True)
+    na_reason = models.TextField(_("reason it does not apply"), blank=True)
+    narrative = models.TextField(_("narrative"), blank=True, help_text=_("Markdown."))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_answers",
+        verbose_name=_("assignee"),
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    documents = models.ManyToManyField(
+        "EvidenceDocument", through="EvidenceLink", related_name="answers", verbose_name=_("evidence")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requirement__position"]
+        verbose_name = _("answer")
+        constraints = [models.UniqueConstraint(fields=["cycle", "requirement"], name="one_answer_per_requirement")]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.reference} · {self.cycle.facility}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.claim)
+
+
+class AnswerComment(BaseModel):
+    """The facility team's internal discussion of an answer (not part of the dossier)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("comment")
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class EvidenceDocument(BaseModel):
+    """A document of a facility's evidence library; its files are its revisions."""
+
+    facility = models.ForeignKey("facilities.Facility", on_delete=models.PROTECT, related_name="evidence_documents")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    effective_on = models.DateField(_("takes effect on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    available_on_request = models.BooleanField(
+        _("available on request"),
+        default=False,
+        help_text=_("The document exists and will be shown to assessors when they ask, but is not uploaded."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title", "created_at"]
+        verbose_name = _("evidence document")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def latest_revision(self) -> EvidenceRevision | None:
+        """The newest revision; uses prefetched revisions when present (newest first)."""
+        revisions = list(self.revisions.all())
+        return revisions[0] if revisions else None
+
+
+class EvidenceRevision(BaseModel):
+    """One uploaded file of a document. Never changed: a new file is a new revision."""
+
+    document = models.ForeignKey(EvidenceDocument, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    # The storage key is generated; the name the uploader's computer gave the file is kept,
+    # sanitised, only to be shown and offered as the download name.
+    storage_key = models.CharField(max_length=255, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("evidence revision")
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="unique_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.document} r{self.number}"
+
+
+class EvidenceLink(models.Model):
+    """An evidence document supporting one answer."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="links")
+    document = models.ForeignKey(EvidenceDocument, on_delete=models.PROTECT, related_name="links")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["answer", "document"], name="one_link_per_answer_document")]
+
+    def __str__(self) -> str:
+        return f"{self.answer} ← {self.document}"
+
+
+class DossierIsFrozen(Exception):
+    pass
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def update(self, **kwargs: Any) -> int:
+        raise DossierIsFrozen(_("A dossier never changes once submitted."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise DossierIsFrozen(_("A dossier never changes once submitted."))
+
+
+class Dossier(BaseModel):
+    """The frozen submission of a cycle: a snapshot and the SHA-256 of its canonical JSON."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="dossier")
+    snapshot = models.JSONField()
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declaration = models.TextField(_("declaration"))
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.sha256[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise DossierIsFrozen(_("A dossier never changes once submitted."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise DossierIsFrozen(_("A dossier never changes once submitted."))

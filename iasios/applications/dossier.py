@@ -1,0 +1,218 @@
+"""The dossier: the frozen submission, its hash, and its two downloads (PDF summary, ZIP of files).
+
+The snapshot is plain JSON (strings, integers, booleans, lists, objects; no floats) so that its
+canonical form — keys sorted, no spaces, UTF-8 — and therefore its SHA-256 are the same on
+every database and every machine. `dossier_verify` recomputes the hash from the stored snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tempfile
+import zipfile
+from typing import IO, Any
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from iasios.applications.integration import case_review_snapshot
+from iasios.applications.models import Answer, Cycle, Dossier, EvidenceLink, EvidenceRevision
+from iasios.applications.uploads import CHUNK_SIZE
+from iasios.core.exports import safe_cell
+
+SNAPSHOT_FORMAT = 1
+
+DECLARATION = _(
+    "I am the authorised representative of this facility. I declare that the answers and the "
+    "evidence in this application are true and complete to the best of my knowledge, that the "
+    "documents declared available on request exist and will be provided to the assessors when "
+    "they ask, and that the internal case review was carried out on the sampled cases as recorded."
+)
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def snapshot_sha256(snapshot: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+
+
+def _revision_entry(revision: EvidenceRevision) -> dict[str, Any]:
+    document = revision.document
+    return {
+        "id": str(revision.pk),
+        "document": str(document.pk),
+        "title": document.title,
+        "revision": revision.number,
+        "file_name": revision.original_name,
+        "kind": revision.kind,
+        "content_type": revision.content_type,
+        "size": revision.size,
+        "sha256": revision.sha256,
+        "received_at": revision.received_at.isoformat(),
+        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+    }
+
+
+def build_snapshot(cycle: Cycle, *, signed_by: Any, declaration: str) -> dict[str, Any]:
+    """Every answer with the evidence revision each linked document had at this moment, and the ICR."""
+    answers = (
+        Answer.objects.filter(cycle=cycle)
+        .select_related("requirement__standard", "assignee")
+        .prefetch_related(
+            Prefetch("links", queryset=EvidenceLink.objects.select_related("document")),
+            Prefetch("links__document__revisions", queryset=EvidenceRevision.objects.order_by("-number")),
+        )
+        .order_by("requirement__position")
+    )
+    revisions: dict[str, dict[str, Any]] = {}
+    answer_entries = []
+    for answer in answers:
+        evidence = []
+        for link in answer.links.all():
+            document = link.document
+            latest = document.latest_revision()
+            entry: dict[str, Any] = {
+                "document": str(document.pk),
+                "title": document.title,
+                "available_on_request": document.available_on_request,
+                "revision": None,
+            }
+            if latest is not None:
+                latest.document = document
+                entry["revision"] = {"id": str(latest.pk), "sha256": latest.sha256}
+                revisions[str(latest.pk)] = _revision_entry(latest)
+            evidence.append(entry)
+        evidence.sort(key=lambda e: (e["title"], e["document"]))
+        answer_entries.append(
+            {
+                "requirement": answer.requirement.reference,
+                "standard": answer.requirement.standard.number,
+                "core": answer.requirement.core,
+                "claim": answer.claim,
+                "na_reason": answer.na_reason,
+                "narrative": answer.narrative,
+                "revision": answer.revision,
+                "evidence": evidence,
+            }
+        )
+    facility = cycle.facility
+    framework = cycle.framework
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "cycle": {"id": str(cycle.pk), "kind": cycle.kind, "started_at": cycle.created_at.isoformat()},
+        "facility": {
+            "id": str(facility.pk),
+            "name": facility.name,
+            "institution": facility.institution,
+            "city": facility.city,
+            "country": facility.country,
+        },
+        "framework": {
+            "code": framework.code,
+            "version": framework.version,
+            "content_sha256": framework.source_sha256,
+        },
+        "submitted_at": cycle.submitted_at.isoformat() if cycle.submitted_at else None,
+        "signed_by": {"id": str(signed_by.pk), "name": signed_by.get_full_name(), "email": signed_by.email},
+        "declaration": declaration,
+        "answers": answer_entries,
+        "evidence_revisions": sorted(revisions.values(), key=lambda r: (r["title"], r["id"])),
+        "case_review": case_review_snapshot(cycle),
+    }
+
+
+def dossier_freeze(cycle: Cycle, *, signed_by: Any, declaration: str) -> Dossier:
+    """Called by the submission service inside its transaction, with the cycle row locked."""
+    snapshot = build_snapshot(cycle, signed_by=signed_by, declaration=declaration)
+    # Round-trip through JSON so that what is hashed is exactly what the database gives back.
+    snapshot = json.loads(canonical_json(snapshot))
+    return Dossier.objects.create(
+        cycle=cycle, snapshot=snapshot, sha256=snapshot_sha256(snapshot), signed_by=signed_by, declaration=declaration
+    )
+
+
+def dossier_verify(dossier: Dossier) -> bool:
+    """Does the stored snapshot still hash to the stored SHA-256?"""
+    return snapshot_sha256(dossier.snapshot) == dossier.sha256
+
+
+MANIFEST_COLUMNS = ["path", "title", "revision", "file_name", "size", "sha256", "received_at"]
+
+
+def _zip_path(entry: dict[str, Any]) -> str:
+    return f"evidence/{entry['sha256'][:12]}-r{entry['revision']}-{entry['file_name']}"
+
+
+def dossier_manifest(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {column: entry.get(column) for column in MANIFEST_COLUMNS if column != "path"} | {"path": _zip_path(entry)}
+        for entry in dossier.snapshot.get("evidence_revisions", [])
+    ]
+
+
+def dossier_zip(dossier: Dossier) -> IO[bytes]:
+    """All evidence files of the dossier and a manifest (JSON and CSV), written to a temporary file.
+
+    Files are copied in chunks from storage, so memory does not grow with the dossier's size;
+    the returned file is rewound and deleted when closed.
+    """
+    from django.core.files.storage import default_storage
+
+    keys = dict(
+        EvidenceRevision.objects.filter(
+            pk__in=[e["id"] for e in dossier.snapshot.get("evidence_revisions", [])]
+        ).values_list("pk", "storage_key")
+    )
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
+    manifest = dossier_manifest(dossier)
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        for entry, row in zip(dossier.snapshot.get("evidence_revisions", []), manifest, strict=True):
+            key = keys.get(_uuid(entry["id"]))
+            if key is None:
+                continue
+            with default_storage.open(key, "rb") as source, archive.open(row["path"], "w", force_zip64=True) as target:
+                while True:
+                    data = source.read(CHUNK_SIZE)
+                    if not data:
+                        break
+                    target.write(data)
+        archive.writestr(
+            "manifest.json",
+            json.dumps(
+                {"dossier_sha256": dossier.sha256, "cycle": str(dossier.cycle_id), "files": manifest},
+                indent=2,
+                ensure_ascii=False,
+            ),
+        )
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(MANIFEST_COLUMNS)
+        for row in manifest:
+            writer.writerow([safe_cell(row[c]) for c in MANIFEST_COLUMNS])
+        archive.writestr("manifest.csv", text.getvalue())
+        archive.writestr("snapshot.json", canonical_json(dossier.snapshot))
+    output.seek(0)
+    return output
+
+
+def _uuid(value: str) -> Any:
+    import uuid
+
+    return uuid.UUID(value)
+
+
+def dossier_pdf(dossier: Dossier) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "applications/dossier_pdf.html",
+        {"dossier": dossier, "snapshot": dossier.snapshot, "verified": dossier_verify(dossier)},
+    )
+    return HTML(string=html).write_pdf()

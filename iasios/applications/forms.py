@@ -1,0 +1,110 @@
+"""Forms of the application pages. They only shape and check input; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from iasios.applications.models import Claim, EvidenceDocument
+
+
+class AnswerForm(forms.Form):
+    claim = forms.ChoiceField(
+        label=_("Your claim"), choices=[("", _("— not answered yet —")), *Claim.choices], required=False
+    )
+    na_reason = forms.CharField(
+        label=_("Why it does not apply"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("How your service meets the requirement. Markdown: **bold**, *italic*, lists, links."),
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, team: list[Any], prefix: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["assignee"].choices = [("", _("— nobody —"))] + [(str(u.pk), str(u)) for u in team]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class LinkForm(forms.Form):
+    document = forms.ModelChoiceField(label=_("Evidence document"), queryset=EvidenceDocument.objects.none())
+
+    def __init__(self, *args: Any, documents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["document"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = documents
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class DocumentFieldsMixin(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, help_text=_("Left empty: the file's name.")
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    effective_on = forms.DateField(
+        label=_("Takes effect on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    available_on_request = forms.BooleanField(
+        label=_("Available on request (no file uploaded)"),
+        required=False,
+        help_text=_("The document exists and will be shown to the assessors when they ask."),
+    )
+
+
+class EvidenceUploadForm(DocumentFieldsMixin):
+    files = MultipleFileField(
+        label=_("Files"),
+        required=False,
+        help_text=_("One or more files. With several files, each becomes its own document, titled by its name."),
+    )
+    field_order = ["files", "title", "description", "effective_on", "expires_on", "available_on_request"]
+
+
+class DocumentForm(DocumentFieldsMixin):
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class RevisionForm(forms.Form):
+    file = forms.FileField(label=_("New file"))
+
+
+class SubmitForm(forms.Form):
+    declaration = forms.BooleanField(label=_("I sign the declaration above."), required=True)
+    password = forms.CharField(
+        label=_("Your password"), required=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, uses_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["password" if uses_code else "code"]

@@ -1,0 +1,40 @@
+"""Template helpers of the application pages: Markdown narratives, sanitised on render."""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML, then cleaned: only harmless tags, links without scripts, rel=noopener."""
+    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> SafeString:
+    return mark_safe(render_markdown(text))  # noqa: S308 (sanitised by nh3 above)
+
+
+@register.filter
+def percent_width(value: int) -> str:
+    """A progress bar width that stays inside 0–100%."""
+    return f"{max(0, min(100, int(value or 0)))}%"
