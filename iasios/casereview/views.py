@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from iasios.applications.access import can_edit_cycle, can_view_cycle
+from iasios.applications.access import can_edit_cycle
 from iasios.applications.models import Cycle
 from iasios.casereview import selectors, services
 from iasios.casereview.forms import ExcludeForm, LogUploadForm
@@ -38,10 +38,7 @@ CASE_REVIEW_ACTIONS = (
 
 
 def _cycle(user: Any, cycle_id: UUID) -> Cycle:
-    cycle = Cycle.objects.select_related("facility", "framework").filter(pk=cycle_id).first()
-    if cycle is None or not can_view_cycle(user, cycle):
-        raise Http404
-    return cycle
+    return selectors.visible_cycle(user, cycle_id)
 
 
 def _editable(user: Any, cycle_id: UUID) -> Cycle:
@@ -131,30 +128,27 @@ def log_upload(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
         form = LogUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > services.log_max_bytes():
-                form.add_error("file", _("The file is too large."))
+            # Reading one byte past the limit is enough for the service to refuse an oversize file.
+            data = upload.read(services.log_max_bytes() + 1)
+            try:
+                outcome = services.procedure_log_upload(
+                    cycle=cycle,
+                    user=request.user,
+                    data=data,
+                    file_name=upload.name,
+                    period_start=form.cleaned_data["period_start"],
+                    discard_reviews=form.cleaned_data["discard_reviews"],
+                )
+            except TransitionNotAllowed as exc:
+                form.add_error(None, str(exc))
             else:
-                data = upload.read()
-                try:
-                    outcome = services.procedure_log_upload(
-                        cycle=cycle,
-                        user=request.user,
-                        data=data,
-                        file_name=upload.name,
-                        period_start=form.cleaned_data["period_start"],
-                        discard_reviews=form.cleaned_data["discard_reviews"],
+                if outcome.log is not None:
+                    messages.success(
+                        request,
+                        _("The log of %(n)d procedures is stored. Now draw the sample.") % {"n": outcome.log.row_count},
                     )
-                except TransitionNotAllowed as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    if outcome.accepted:
-                        messages.success(
-                            request,
-                            _("The log of %(n)d procedures is stored. Now draw the sample.")
-                            % {"n": outcome.log.row_count if outcome.log else 0},
-                        )
-                        return redirect("casereview:cycle", cycle_id=cycle.pk)
-                    errors = outcome.errors
+                    return redirect("casereview:cycle", cycle_id=cycle.pk)
+                errors = outcome.errors
     else:
         form = LogUploadForm()
     return render(
@@ -168,7 +162,7 @@ def log_upload(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
             "programme": cycle.framework.settings,
             "max_mb": round(services.log_max_bytes() / 1024 / 1024, 1),
         },
-        status=422 if errors else 200,
+        status=422 if errors or form.errors else 200,
     )
 
 
