@@ -10,10 +10,10 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from iasios.api.api import ErrorOut
 from iasios.facilities import access, selectors, services
@@ -94,7 +94,7 @@ class ConfirmIn(Schema):
 
 
 class RejectIn(Schema):
-    reason: str = Field(min_length=1, max_length=2000, description="E-mailed to the registrant.")
+    reason: str = Field("", max_length=2000, description="Required; e-mailed to the registrant.")
 
 
 def _facility_out(user: Any, facility: Facility) -> dict[str, Any]:
@@ -175,11 +175,11 @@ def code_regenerate(request: HttpRequest, pk: UUID) -> dict[str, str]:
 
 
 @router.post("/join-requests", response={201: JoinRequestOut, **ERRORS}, summary="Ask to join with a facility code")
-def join_request_create(request: HttpRequest, payload: JoinRequestIn) -> tuple[int, dict[str, Any]]:
+def join_request_create(request: HttpRequest, payload: JoinRequestIn) -> Status:
     if not access.can_request_join(request.user):
         raise PermissionDenied("Programme staff cannot join a facility.")
     jr = services.join_request_create(user=request.user, code=payload.code)
-    return 201, _join_request_out(jr)
+    return Status(201, _join_request_out(jr))
 
 
 @router.get("/{uuid:pk}/join-requests", response={200: list[JoinRequestOut], **ERRORS}, summary="Open requests to join")
@@ -236,5 +236,7 @@ def facility_confirm(request: HttpRequest, pk: UUID, payload: ConfirmIn) -> dict
 @router.post("/{uuid:pk}/reject", response={200: FacilityOut, **ERRORS}, summary="Office: reject a registration")
 def facility_reject(request: HttpRequest, pk: UUID, payload: RejectIn) -> dict[str, Any]:
     facility = _office_facility(request, pk)
+    if not payload.reason.strip():
+        raise ValidationError({"reason": "A reason is required."})
     updated = services.facility_reject(facility=facility, actor=request.user, reason=payload.reason)
     return _facility_out(request.user, updated)
