@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from iasios.core.models import BaseModel
 from iasios.facilities.models import Facility
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 class ImmutableRecord(Exception):
@@ -79,7 +79,7 @@ def _paid_subquery() -> Coalesce:
         .annotate(s=Sum("amount"))
         .values("s")
     )
-    money = DecimalField(**MONEY)
+    money = DecimalField(max_digits=12, decimal_places=2)
     return Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
 
 
@@ -111,7 +111,7 @@ class Invoice(BaseModel):
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due on"))
     currency = models.CharField(_("currency"), max_length=3)
-    total = models.DecimalField(_("total"), **MONEY)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     payer_kind = models.CharField(_("payer"), max_length=10, choices=PayerKind.choices, default=PayerKind.FACILITY)
     # The payer as it stood at issue (a later rename of the facility does not change the invoice).
     payer_name = models.CharField(_("payer name"), max_length=200)
@@ -163,7 +163,7 @@ class Invoice(BaseModel):
         if value is None:
             value = self.payments.aggregate(s=Sum("amount"))["s"] or ZERO
             self.paid_amount = value
-        return Decimal(value)
+        return Decimal(value).quantize(CENT)
 
     @property
     def balance(self) -> Decimal:
@@ -201,7 +201,7 @@ class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField()
     description = models.CharField(_("description"), max_length=300)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
 
     class Meta:
         ordering = ["invoice", "position"]
@@ -221,7 +221,7 @@ class InvoiceLine(models.Model):
 
 class Payment(BaseModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(_("reference"), max_length=120)
     recorded_by = models.ForeignKey(
@@ -252,7 +252,7 @@ class CreditNote(BaseModel):
     number = models.CharField(_("number"), max_length=24, unique=True)
     issued_on = models.DateField(_("issued on"))
     currency = models.CharField(_("currency"), max_length=3)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     reason = models.TextField(_("reason"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
