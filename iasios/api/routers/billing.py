@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from iasios.billing import access, selectors, services
 from iasios.billing.models import Invoice
@@ -172,12 +173,12 @@ def invoice_detail(request: HttpRequest, invoice_id: UUID) -> dict[str, Any]:
     description="Partial payments are allowed; more than the open balance is refused (422). "
     "Full payment settles the invoice (and enrols the facility, for an enrolment invoice).",
 )
-def payment_record(request: HttpRequest, invoice_id: UUID, payload: PaymentIn) -> tuple[int, dict[str, Any]]:
+def payment_record(request: HttpRequest, invoice_id: UUID, payload: PaymentIn) -> Status[dict[str, Any]]:
     invoice = _load(invoice_id)
     if not access.can_record_payment(request.user, invoice):
         raise PermissionDenied
     services.payment_record(invoice=invoice, actor=request.user, **payload.dict())
-    return 201, _invoice_detail(_load(invoice_id))
+    return Status(201, _invoice_detail(_load(invoice_id)))
 
 
 @router.post(
@@ -186,9 +187,9 @@ def payment_record(request: HttpRequest, invoice_id: UUID, payload: PaymentIn) -
     summary="Cancel an invoice with a credit note (office)",
     description="Only an invoice with no payment recorded can be credited (422 otherwise).",
 )
-def credit_note_issue(request: HttpRequest, invoice_id: UUID, payload: CreditNoteIn) -> tuple[int, dict[str, Any]]:
+def credit_note_issue(request: HttpRequest, invoice_id: UUID, payload: CreditNoteIn) -> Status[dict[str, Any]]:
     invoice = _load(invoice_id)
     if not access.can_issue_credit_note(request.user, invoice):
         raise PermissionDenied
     note = services.credit_note_issue(invoice=invoice, actor=request.user, reason=payload.reason)
-    return 201, _credit_note(note)
+    return Status(201, _credit_note(note))
