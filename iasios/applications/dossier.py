@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from iasios.applications.integration import case_review_snapshot
+from iasios.applications import integration
 from iasios.applications.models import Answer, Cycle, Dossier, EvidenceLink, EvidenceRevision
 from iasios.applications.uploads import CHUNK_SIZE
 from iasios.core.exports import safe_cell
@@ -124,7 +124,7 @@ def build_snapshot(cycle: Cycle, *, signed_by: Any, declaration: str) -> dict[st
         "declaration": declaration,
         "answers": answer_entries,
         "evidence_revisions": sorted(revisions.values(), key=lambda r: (r["title"], r["id"])),
-        "case_review": case_review_snapshot(cycle),
+        "case_review": integration.case_review_snapshot(cycle),
     }
 
 

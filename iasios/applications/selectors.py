@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FacilityRoleName
+from iasios.applications import integration
 from iasios.applications.access import can_submit_cycle
-from iasios.applications.integration import case_review_status
 from iasios.applications.models import (
     CLAIMS_NEEDING_EVIDENCE,
     Answer,
@@ -154,7 +154,7 @@ def cycle_blockers(cycle: Cycle) -> list[Blocker]:
                     answer_url(answer),
                 )
             )
-    review = case_review_status(cycle)
+    review = integration.case_review_status(cycle)
     if not review.complete:
         details = "; ".join(review.blockers) if review.blockers else ""
         message = _("The internal case review is not complete (%(done)s of %(required)s cases reviewed).") % {

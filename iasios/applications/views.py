@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from iasios.applications import selectors, services
+from iasios.applications import integration, selectors, services
 from iasios.applications.access import (
     can_edit_cycle,
     can_start_cycle,
@@ -29,7 +29,6 @@ from iasios.applications.access import (
 )
 from iasios.applications.dossier import DECLARATION, dossier_pdf, dossier_verify, dossier_zip
 from iasios.applications.forms import AnswerForm, CommentForm, LinkForm, SubmitForm
-from iasios.applications.integration import case_review_status, case_review_url
 from iasios.applications.models import Answer, Claim, Cycle, CycleStatus, Dossier, EvidenceDocument
 from iasios.applications.selectors import Blocker
 from iasios.core.events import timeline
@@ -98,8 +97,8 @@ def workspace(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         "cycle": cycle,
         "overview": overview,
         "can_edit": can_edit_cycle(request.user, cycle),
-        "case_review": case_review_status(cycle),
-        "case_review_url": case_review_url(cycle),
+        "case_review": integration.case_review_status(cycle),
+        "case_review_url": integration.case_review_url(cycle),
         "events": timeline(cycle)[:20],
         "dossier": Dossier.objects.filter(cycle=cycle).only("id", "sha256", "created_at").first(),
     }
