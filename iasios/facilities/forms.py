@@ -124,7 +124,7 @@ class ApprovalForm(forms.Form):
 
 
 class PeopleForm(forms.Form):
-    representative_is_me = forms.BooleanField(label=_("That's me"), required=False)
+    representative_is_me = forms.BooleanField(label=_("That's me: I am the authorised representative"), required=False)
     representative_name = forms.CharField(label=_("Representative's name"), max_length=150, required=False)
     representative_email = forms.EmailField(label=_("Representative's e-mail"), required=False)
     representative_phone = forms.CharField(
@@ -132,7 +132,7 @@ class PeopleForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    contact_is_me = forms.BooleanField(label=_("That's me"), required=False)
+    contact_is_me = forms.BooleanField(label=_("That's me: I am the contact person"), required=False)
     contact_name = forms.CharField(label=_("Contact person's name"), max_length=150, required=False)
     contact_email = forms.EmailField(label=_("Contact person's e-mail"), required=False)
     contact_phone = forms.CharField(
