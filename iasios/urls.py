@@ -1,12 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from iasios.accounts.views import admin_login
 from iasios.api.api import api
 from iasios.core import views as core_views
 
 # The admin has no login page of its own: everyone logs in (with MFA) through the accounts pages.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = admin_login  # type: ignore[method-assign,assignment]
 admin.site.site_header = "IO Accreditation · reference data"
 
 urlpatterns = [

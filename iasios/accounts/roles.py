@@ -23,8 +23,6 @@ class FacilityRoleName(models.TextChoices):
 
 
 # Facility roles that may manage the team (approve join requests, remove members).
-FACILITY_MANAGER_ROLES = frozenset(
-    {FacilityRoleName.AUTHORISED_REPRESENTATIVE, FacilityRoleName.CONTACT_PERSON}
-)
+FACILITY_MANAGER_ROLES = frozenset({FacilityRoleName.AUTHORISED_REPRESENTATIVE, FacilityRoleName.CONTACT_PERSON})
 # Facility roles that may edit the application.
 FACILITY_EDITOR_ROLES = FACILITY_MANAGER_ROLES | {FacilityRoleName.CONTRIBUTOR}
