@@ -222,3 +222,20 @@ def test_download_headers(enrolled: Any) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == files.pdf_bytes()
+
+
+def test_size_limit_handler_drops_a_file_mid_stream(settings: Any) -> None:
+    from django.core.files.uploadhandler import SkipFile
+
+    from iasios.applications.uploads import SizeLimitUploadHandler
+
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 100
+    handler = SizeLimitUploadHandler()
+    handler.new_file("files", "huge.pdf", "application/pdf", 10**9)
+    assert handler.receive_data_chunk(b"x" * 60, 0) == b"x" * 60
+    with pytest.raises(SkipFile):
+        handler.receive_data_chunk(b"x" * 60, 60)
+    assert handler.refused == ["huge.pdf"]
+    # The next file starts counting from zero.
+    handler.new_file("files", "small.pdf", "application/pdf", 50)
+    assert handler.receive_data_chunk(b"x" * 50, 0) == b"x" * 50

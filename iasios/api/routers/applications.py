@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from iasios.api.api import ErrorOut, error_response
 from iasios.applications import selectors, services
@@ -259,10 +259,10 @@ def _evidence_facility(request: HttpRequest, facility_id: UUID) -> Facility:
     description="Enrolled Centres only, by the representative, contact person or a contributor; "
     "at most one open application per facility. Pins the current standards version.",
 )
-def cycle_start(request: HttpRequest, facility_id: UUID) -> tuple[int, dict[str, Any]]:
+def cycle_start(request: HttpRequest, facility_id: UUID) -> Status:
     facility = get_visible_facility_or_404(request.user, facility_id)
     cycle = services.cycle_start(facility=facility, user=request.user)
-    return 201, _cycle_out(cycle)
+    return Status(201, _cycle_out(cycle))
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, 404: ErrorOut}, summary="One application with progress")
@@ -299,12 +299,15 @@ def answer_update(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload
         services.answer_save(answer=answer, user=request.user, base_revision=payload.revision, data=data)
     except services.StaleAnswer as stale:
         current = get_object_or_404(_answers(cycle), pk=answer_id)
-        return 409, {
-            "error": {"code": "stale", "message": str(stale), "fields": [{"field": "revision", "reason": "stale"}]},
-            "current": _answer_out(current),
-            "yours": stale.yours,
-        }
-    return 200, _answer_out(get_object_or_404(_answers(cycle), pk=answer_id))
+        return Status(
+            409,
+            {
+                "error": {"code": "stale", "message": str(stale), "fields": [{"field": "revision", "reason": "stale"}]},
+                "current": _answer_out(current),
+                "yours": stale.yours,
+            },
+        )
+    return Status(200, _answer_out(get_object_or_404(_answers(cycle), pk=answer_id)))
 
 
 @router.post(
@@ -312,14 +315,14 @@ def answer_update(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload
     response={201: AnswerOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Link an evidence document to an answer",
 )
-def link_add(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload: LinkIn) -> tuple[int, dict[str, Any]]:
+def link_add(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload: LinkIn) -> Status:
     cycle = _writable_cycle(request, cycle_id)
     answer = get_object_or_404(Answer.objects.select_related("cycle__facility"), pk=answer_id, cycle=cycle)
     document = EvidenceDocument.objects.filter(pk=payload.document_id, facility=cycle.facility).first()
     if document is None:
         raise ValidationError({"document_id": "Choose a document from this facility's evidence library."})
     services.evidence_link(answer=answer, document=document, user=request.user)
-    return 201, _answer_out(get_object_or_404(_answers(cycle), pk=answer_id))
+    return Status(201, _answer_out(get_object_or_404(_answers(cycle), pk=answer_id)))
 
 
 @router.delete(
@@ -327,12 +330,12 @@ def link_add(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload: Lin
     response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Unlink an evidence document from an answer",
 )
-def link_remove(request: HttpRequest, cycle_id: UUID, answer_id: UUID, document_id: UUID) -> tuple[int, None]:
+def link_remove(request: HttpRequest, cycle_id: UUID, answer_id: UUID, document_id: UUID) -> Status:
     cycle = _writable_cycle(request, cycle_id)
     answer = get_object_or_404(Answer.objects.select_related("cycle__facility"), pk=answer_id, cycle=cycle)
     document = get_object_or_404(EvidenceDocument, pk=document_id, facility=cycle.facility)
     services.evidence_unlink(answer=answer, document=document, user=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -432,7 +435,7 @@ def evidence_upload(request: HttpRequest, facility_id: UUID) -> Any:
     documents = (
         EvidenceDocument.objects.filter(pk__in=[d.pk for d in created]).prefetch_related("revisions").order_by("title")
     )
-    return 201, [_document_out(d) for d in documents]
+    return Status(201, [_document_out(d) for d in documents])
 
 
 @router.get(
@@ -456,7 +459,7 @@ def preflight(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
     "representative who uses an authenticator app gives its current `code` instead. "
     "Freezes the dossier; the application becomes read-only.",
 )
-def submit(request: HttpRequest, cycle_id: UUID, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, cycle_id: UUID, payload: SubmitIn) -> Status:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
     if cycle.status != CycleStatus.DRAFT:
         raise services.CycleLocked("This application has already been submitted.")
@@ -469,7 +472,7 @@ def submit(request: HttpRequest, cycle_id: UUID, payload: SubmitIn) -> tuple[int
         password=payload.password,
         code=payload.code,
     )
-    return 201, _dossier_out(dossier)
+    return Status(201, _dossier_out(dossier))
 
 
 def _dossier_out(dossier: Dossier) -> dict[str, Any]:
