@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "iasios.billing",
     "iasios.applications",
     "iasios.casereview",
+    "iasios.registry",
     "iasios.api",
 ]
 
@@ -226,6 +227,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+
+# The public registry's map: a tile server URL template ({z}/{x}/{y}); empty shows no map.
+REGISTRY_TILE_URL = env_str("REGISTRY_TILE_URL")
+REGISTRY_TILE_ATTRIBUTION = env_str("REGISTRY_TILE_ATTRIBUTION")
 
 # Evidence uploads: the largest file accepted (bytes). Files stream to a temporary file on disk
 # in chunks, so memory does not grow with their size.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from iasios.accounts.views import admin_login
 from iasios.api.api import api
 from iasios.core import views as core_views
+from iasios.registry import views as registry_views
 
 # The admin has no login page of its own: everyone logs in (with MFA) through the accounts pages.
 admin.site.login = admin_login  # type: ignore[method-assign,assignment]
@@ -16,6 +17,11 @@ urlpatterns = [
     path("standards/", include("iasios.standards.urls")),
     path("facilities/", include("iasios.facilities.urls")),
     path("billing/", include("iasios.billing.urls")),
+    path("registry/", include("iasios.registry.urls")),
+    path("registry.json", registry_views.registry_json, name="registry_json"),
+    path("registry.csv", registry_views.registry_csv, name="registry_csv"),
+    path("applications/", include("iasios.applications.urls")),
+    path("case-review/", include("iasios.casereview.urls")),
     path("office/facilities/", include("iasios.facilities.urls_office")),
     path("office/billing/", include("iasios.billing.urls_office")),
     path("api/v1/", api.urls),

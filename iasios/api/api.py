@@ -128,4 +128,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/facilities", "iasios.api.routers.facilities.router")
 api.add_router("/billing", "iasios.api.routers.billing.router")
+api.add_router("/applications", "iasios.api.routers.applications.router")
+api.add_router("/case-review", "iasios.api.routers.casereview.router")
 api.add_router("/frameworks", "iasios.api.routers.standards.router")
