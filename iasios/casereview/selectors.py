@@ -186,10 +186,10 @@ def review_summary(
         reviews = CaseReview.objects.filter(
             sampled_case__draw=draw, sampled_case__excluded_at__isnull=True, complete=True
         )
-        for row in reviews.values("complication_grade").annotate(n=Count("id")):
-            reviewed += row["n"]
-            if row["complication_grade"] is not None:
-                grades[row["complication_grade"]] = row["n"]
+        for grade, n in reviews.values_list("complication_grade").annotate(n=Count("id")):
+            reviewed += n
+            if grade is not None:
+                grades[grade] = n
     summaries = [
         ItemSummary(
             item=item,

@@ -30,7 +30,7 @@ from iasios.casereview.models import (
     SampledCase,
     SampleDraw,
 )
-from iasios.casereview.sampling import CURRENT_ALGORITHM, draw_sequence, log_sha256, new_seed
+from iasios.casereview.sampling import CURRENT_ALGORITHM, LogRow, draw_sequence, log_sha256, new_seed
 from iasios.casereview.validation import LogError, note_problem, period_end, validate_log
 from iasios.core.events import record_event
 from iasios.core.statemachine import TransitionNotAllowed
@@ -95,22 +95,14 @@ def procedure_log_upload(
         programme = cycle.framework.settings
         existing = selectors.procedure_log(cycle)
         reviews = CaseReview.objects.filter(sampled_case__draw__log=existing).count() if existing else 0
-        if reviews and not discard_reviews:
-            raise CaseReviewConflict(
-                _(
-                    "%(n)d cases already have a review. Uploading a new log discards the sample and "
-                    "every review: confirm that you want this."
-                )
-                % {"n": reviews}
-            )
         name = _safe_file_name(file_name)
         file_hash = hashlib.sha256(data).hexdigest()
+        rows: list[LogRow] = []
+        data_rows = 0
         if period_start > today:
             result_errors = [
                 LogError(None, "period_start", "period_in_future", _("The review period cannot start in the future."))
             ]
-            rows = []
-            data_rows = 0
         elif len(data) > log_max_bytes():
             result_errors = [
                 LogError(
@@ -120,8 +112,6 @@ def procedure_log_upload(
                     _("The file is larger than %(mb)s MB.") % {"mb": round(log_max_bytes() / 1024 / 1024, 1)},
                 )
             ]
-            rows = []
-            data_rows = 0
         else:
             result = validate_log(
                 data,
@@ -142,6 +132,15 @@ def procedure_log_upload(
                     _("This log is the same as the one already uploaded: the sample stays as it is."),
                 )
             ]
+        if not result_errors and reviews and not discard_reviews:
+            # Checked after the file, so that a bad file gets its row report first.
+            raise CaseReviewConflict(
+                _(
+                    "%(n)d cases already have a review. Uploading a new log discards the sample and "
+                    "every review: confirm that you want this."
+                )
+                % {"n": reviews}
+            )
         upload = ProcedureLogUpload.objects.create(
             cycle=cycle,
             uploaded_by=user,

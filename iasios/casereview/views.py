@@ -93,7 +93,7 @@ def cycle_page(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
     log = selectors.procedure_log(cycle)
     draw = selectors.log_draw(log)
     items = selectors.checklist(cycle)
-    events = timeline(cycle).filter(action__in=CASE_REVIEW_ACTIONS)[:30]
+    events = timeline(cycle).filter(action__in=CASE_REVIEW_ACTIONS)[:12]
     return render(
         request,
         "casereview/cycle.html",

@@ -259,3 +259,30 @@ def test_period_end_is_the_day_before_the_same_date_a_period_later() -> None:
     assert period_end(date(2024, 3, 15), 12) == date(2025, 3, 14)
     assert period_end(date(2023, 2, 28), 12) == date(2024, 2, 27)
     assert period_end(date(2024, 8, 31), 6) == date(2025, 2, 27)
+
+
+def test_the_upload_page_lists_the_bad_rows_and_keeps_nothing(cycle, cast) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = log_csv(40, extra=["ICR-9001,2025-02-30,ablation", "Jane Doe,2025-03-01,ablation"])
+    response = cast.client_for("contributor").post(
+        f"/case-review/cycle/{cycle.pk}/log/",
+        {"period_start": "2025-01-01", "file": SimpleUploadedFile("log.csv", data, "text/csv")},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "2 problems to fix" in page
+    assert '<td class="num">42</td>' in page and '<td class="num">43</td>' in page
+    assert "Jane Doe" not in page
+    assert 'value="2025-01-01"' in page  # what the user typed is kept
+    assert not ProcedureLog.objects.filter(cycle=cycle).exists()
+
+
+def test_a_bad_file_gets_its_row_report_even_when_reviews_exist(cycle, cast) -> None:
+    from iasios.casereview import selectors
+
+    draw = drawn(cycle, cast.contributor, n=40)
+    answer_all(selectors.sampled_cases(draw)[0], cast.contributor, selectors.checklist(cycle))
+    outcome = upload(cycle, cast.contributor, log_csv(40, extra=["ICR-9001,2025-02-30,ablation"]))
+    assert _codes(outcome) == [(42, "bad_date")]
+    assert CaseReview.objects.count() == 1
