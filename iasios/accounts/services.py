@@ -30,9 +30,12 @@ def _office_group() -> Group:
 
 def _sync_admin_access(user: User) -> None:
     roles = set(user.programme_role_set.values_list("role", flat=True))
-    user.is_superuser = ProgrammeRoleName.ADMINISTRATOR in roles
-    user.is_staff = user.is_superuser or ProgrammeRoleName.OFFICE in roles
-    user.save(update_fields=["is_superuser", "is_staff"])
+    is_superuser = ProgrammeRoleName.ADMINISTRATOR in roles
+    is_staff = is_superuser or ProgrammeRoleName.OFFICE in roles
+    if (user.is_superuser, user.is_staff) != (is_superuser, is_staff):
+        # Saved only on a real change, so the user's history shows real edits only.
+        user.is_superuser, user.is_staff = is_superuser, is_staff
+        user.save(update_fields=["is_superuser", "is_staff"])
     if ProgrammeRoleName.OFFICE in roles:
         user.groups.add(_office_group())
     else:

@@ -1,19 +1,30 @@
-"""Building blocks of the demo data. Each app's later demo objects are added here."""
+"""The demo data of `make run`, built through the same services the pages call.
+
+Every object is looked up by a natural key before it is made, so a second run changes nothing.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
 from iasios.accounts.models import User
 from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
 from iasios.accounts.services import programme_role_grant
-from iasios.facilities.models import Facility, Membership
+from iasios.billing import services as billing
+from iasios.billing.models import Invoice
+from iasios.facilities import services as facilities
+from iasios.facilities.models import Facility, FacilityStatus, JoinRequest
+from iasios.standards.selectors import current_programme_settings
 
 DEMO_PASSWORD = "demo-accreditation-2026"  # noqa: S105 - public by design, refused outside development
 
@@ -23,12 +34,11 @@ class DemoLogin:
     role: str
     email: str
     totp_secret: str = ""
+    facility: str = ""
 
 
 def demo_totp_secret(email: str) -> str:
     """A fixed, per-user base32 secret so the printed logins stay the same between runs."""
-    import base64
-
     digest = hashlib.sha256(f"demo-totp:{email}".encode()).digest()[:20]
     return base64.b32encode(digest).decode()
 
@@ -41,44 +51,184 @@ def demo_user(email: str, name: str) -> User:
     return user
 
 
-def demo_staff(email: str, name: str, role: str) -> DemoLogin:
+def demo_staff(email: str, name: str, role: str) -> tuple[User, DemoLogin]:
     user = demo_user(email, name)
     programme_role_grant(user=user, role=role)
     secret = demo_totp_secret(email)
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, secret)
-    return DemoLogin(role=str(ProgrammeRoleName(role).label), email=email, totp_secret=secret)
+    return user, DemoLogin(role=str(ProgrammeRoleName(role).label), email=email, totp_secret=secret)
 
 
-def demo_facility(**fields: Any) -> Facility:
-    facility = Facility.objects.filter(name=fields["name"]).first()
-    return facility or Facility.objects.create(**fields)
+@dataclass(frozen=True)
+class DemoCentre:
+    name: str
+    institution: str
+    city: str
+    country: str
+    latitude: str
+    longitude: str
+    slug: str
+    state: str  # the facility state the demo brings it to
 
 
-def demo_member(facility: Facility, email: str, name: str, role: str) -> DemoLogin:
-    user = demo_user(email, name)
-    Membership.objects.get_or_create(facility=facility, user=user, defaults={"role": role})
-    return DemoLogin(role=f"{FacilityRoleName(role).label} ({facility.name})", email=email)
+CENTRES = [
+    DemoCentre(
+        "Central University Hospital · Interventional Oncology",
+        "Central University Hospital",
+        "Leuven",
+        "BE",
+        "50.8798",
+        "4.7005",
+        "central",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Nordic Cancer Centre · IR Unit",
+        "Nordic Cancer Centre",
+        "Uppsala",
+        "SE",
+        "59.8586",
+        "17.6389",
+        "nordic",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Clínica del Sol · Oncología Intervencionista",
+        "Clínica del Sol",
+        "Valencia",
+        "ES",
+        "39.4699",
+        "-0.3763",
+        "sol",
+        FacilityStatus.LAPSED,
+    ),
+    DemoCentre(
+        "Alpine Oncology Institute",
+        "",
+        "Innsbruck",
+        "AT",
+        "47.2692",
+        "11.4041",
+        "alpine",
+        FacilityStatus.AWAITING_PAYMENT,
+    ),
+    DemoCentre(
+        "Harbour City Hospital · IO Service",
+        "Harbour City Hospital",
+        "Cork",
+        "IE",
+        "51.8985",
+        "-8.4756",
+        "harbour",
+        FacilityStatus.REGISTERED,
+    ),
+]
+# The facility whose team shows every facility role in the printed logins.
+TEAM = [
+    ("contact", "Carlos Contact", FacilityRoleName.CONTACT_PERSON),
+    ("contributor", "Chen Contributor", FacilityRoleName.CONTRIBUTOR),
+    ("readonly", "Riya Reader", FacilityRoleName.READ_ONLY),
+]
+
+
+def _registration(centre: DemoCentre, rep: User) -> facilities.RegistrationInput:
+    programme = current_programme_settings()
+    codes = [code for code, _label in programme.procedure_categories]
+    per = programme.volume_threshold // len(codes) + 12
+    me = facilities.Person(name=rep.name, email=rep.email, phone="+32 16 00 00 00")
+    return facilities.RegistrationInput(
+        name=centre.name,
+        institution=centre.institution,
+        independent=not centre.institution,
+        address="1 Hospital Road",
+        city=centre.city,
+        country=centre.country,
+        website=f"https://{centre.slug}.hospital.example",
+        volumes=dict.fromkeys(codes, per),
+        approver_name="Prof. Dana Director",
+        approver_role="Head of Radiology",
+        approval_attested=True,
+        representative=me,
+        contact=me,
+        listed_publicly=True,
+        latitude=Decimal(centre.latitude),
+        longitude=Decimal(centre.longitude),
+    )
+
+
+def _pay(invoice: Invoice, office: User, paid_on: date) -> None:
+    billing.payment_record(
+        invoice=invoice, amount=invoice.balance, paid_on=paid_on, reference=f"DEMO-{invoice.number}", actor=office
+    )
+
+
+def demo_centre(centre: DemoCentre, office: User) -> tuple[Facility, User]:
+    """Register a centre through the services and bring it to its demo state."""
+    rep_email = "rep@demo.example" if centre.slug == "central" else f"rep.{centre.slug}@demo.example"
+    rep = demo_user(rep_email, f"{centre.city} Representative")
+    facility = Facility.objects.filter(name=centre.name).first()
+    if facility is not None:
+        return facility, rep
+    registration = facilities.facility_register(data=_registration(centre, rep), user=rep)
+    facility = facilities.facility_activate(token=facilities.activation_token(registration.facility, rep))
+    if centre.state == FacilityStatus.REGISTERED:
+        return facility, rep
+    facility = facilities.facility_confirm(facility=facility, actor=office)
+    if centre.state == FacilityStatus.AWAITING_PAYMENT:
+        return facility, rep
+    today = timezone.localdate()
+    enrolment = Invoice.objects.get(facility=facility, kind="enrolment")
+    _pay(enrolment, office, today)
+    if centre.state == FacilityStatus.LAPSED:
+        # A membership that started long enough ago for its second year's fee to be unpaid past the
+        # grace period: move the anniversary back (data only) and let the sweeps do the rest.
+        programme = current_programme_settings()
+        started = today - timedelta(days=365 + programme.invoice_due_days + programme.lapse_grace_days + 10)
+        Facility.objects.filter(pk=facility.pk).update(enrolled_on=started)
+        billing.billing_sweep(today=billing.add_years(started, 1))
+        billing.billing_sweep(today=today)
+    facility.refresh_from_db()
+    return facility, rep
+
+
+def demo_team(facility: Facility, rep: User) -> list[DemoLogin]:
+    logins = []
+    for slug, name, role in TEAM:
+        user = demo_user(f"{slug}@demo.example", name)
+        if not facility.memberships.filter(user=user).exists():
+            request = JoinRequest.objects.filter(facility=facility, user=user).first()
+            request = request or facilities.join_request_create(user=user, code=facility.code)
+            facilities.join_request_approve(join_request=request, actor=rep, role=role)
+        logins.append(DemoLogin(role=str(FacilityRoleName(role).label), email=user.email, facility=facility.name))
+    return logins
 
 
 def seed_all() -> list[DemoLogin]:
-    logins = [
-        demo_staff("office@demo.example", "Olivia Office", ProgrammeRoleName.OFFICE),
-        demo_staff("assessor@demo.example", "Anders Assessor", ProgrammeRoleName.ASSESSOR),
-        demo_staff("assessor2@demo.example", "Beatriz Assessor", ProgrammeRoleName.ASSESSOR),
-        demo_staff("committee@demo.example", "Chidi Committee", ProgrammeRoleName.COMMITTEE),
-        demo_staff("admin@demo.example", "Ada Administrator", ProgrammeRoleName.ADMINISTRATOR),
-    ]
-    central = demo_facility(
-        name="Central University Hospital · Interventional Oncology",
-        institution="Central University Hospital",
-        city="Leuven",
-        country="BE",
-    )
-    logins += [
-        demo_member(central, "rep@demo.example", "Rosa Representative", FacilityRoleName.AUTHORISED_REPRESENTATIVE),
-        demo_member(central, "contact@demo.example", "Carlos Contact", FacilityRoleName.CONTACT_PERSON),
-        demo_member(central, "contributor@demo.example", "Chen Contributor", FacilityRoleName.CONTRIBUTOR),
-        demo_member(central, "readonly@demo.example", "Riya Reader", FacilityRoleName.READ_ONLY),
-    ]
+    office, office_login = demo_staff("office@demo.example", "Olivia Office", ProgrammeRoleName.OFFICE)
+    logins = [office_login]
+    for email, name, role in [
+        ("assessor@demo.example", "Anders Assessor", ProgrammeRoleName.ASSESSOR),
+        ("assessor2@demo.example", "Beatriz Assessor", ProgrammeRoleName.ASSESSOR),
+        ("committee@demo.example", "Chidi Committee", ProgrammeRoleName.COMMITTEE),
+        ("admin@demo.example", "Ada Administrator", ProgrammeRoleName.ADMINISTRATOR),
+    ]:
+        logins.append(demo_staff(email, name, role)[1])
+    for centre in CENTRES:
+        facility, rep = demo_centre(centre, office)
+        label = str(FacilityRoleName.AUTHORISED_REPRESENTATIVE.label)
+        logins.append(
+            DemoLogin(role=label, email=rep.email, facility=f"{facility.name} ({facility.get_status_display()})")
+        )
+        if centre.slug == "central":
+            logins += demo_team(facility, rep)
     return logins
+
+
+def demo_summary() -> dict[str, Any]:
+    """Counts printed after seeding, so a newcomer sees what is there."""
+    return {
+        str(label): Facility.objects.filter(status=value).count()
+        for value, label in FacilityStatus.choices
+        if Facility.objects.filter(status=value).exists()
+    }

@@ -1,0 +1,37 @@
+"""`seed_demo` builds one login per role and facilities in every state, and is idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from iasios.accounts.models import User
+from iasios.facilities.models import Facility
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"accounts", "facilities", "billing", "core", "applications", "casereview"}
+    }
+
+
+@pytest.mark.django_db
+def test_the_demo_has_every_role_and_state_and_a_second_run_changes_nothing(framework: Any) -> None:
+    call_command("seed_demo", "--quiet")
+    first = _row_counts()
+    call_command("seed_demo", "--quiet")
+    assert _row_counts() == first
+
+    statuses = set(Facility.objects.values_list("status", flat=True))
+    assert {"registered", "awaiting_payment", "enrolled", "lapsed"} <= statuses
+    office = User.objects.get(email="office@demo.example")
+    assert office.has_programme_role("office") and office.has_mfa
+    roles = set(User.objects.get(email="rep@demo.example").memberships.values_list("role", flat=True))
+    assert roles == {"authorised_representative"}
+    team = {m.role for m in Facility.objects.get(name__startswith="Central University").memberships.all()}
+    assert team == {"authorised_representative", "contact_person", "contributor", "read_only"}
