@@ -29,9 +29,11 @@ class Command(BaseCommand):
         if not (settings.DEBUG or engine.endswith("sqlite3") or options["force"]):
             raise CommandError("Demo data has public passwords: refusing outside a development database.")
         # The demo's own e-mails (activation, invoices…) are not sent anywhere.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            with transaction.atomic():
-                logins = seed.seed_all()
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
+            logins = seed.seed_all()
         if options["quiet"]:
             return
         out = self.stdout.write
