@@ -40,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 def office_home(request: HttpRequest) -> HttpResponse:
     counts = {row["status"]: row["n"] for row in Facility.objects.status_counts()}
-    rows = [(label, counts.get(value, 0)) for value, label in FacilityStatus.choices]
+    rows = [(value, label, counts.get(value, 0)) for value, label in FacilityStatus.choices]
     return render(request, "core/office_home.html", {"status_rows": rows, "framework": current_framework()})
 
 
