@@ -51,26 +51,6 @@ class NumberSeries(models.TextChoices):
     CREDIT_NOTE = "credit_note", _("Credit notes")
 
 
-class NumberCounter(models.Model):
-    """The last number used in one series and year.
-
-    Numbers come from this row, locked with SELECT … FOR UPDATE inside the transaction that
-    issues the document, so a rolled-back issue also rolls back its number: no gaps, and
-    concurrent issuers wait for each other instead of taking the same number. A database
-    sequence would be faster but hands out numbers that are lost when a transaction rolls back.
-    """
-
-    series = models.CharField(max_length=20, choices=NumberSeries.choices)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_number_counter")]
-
-    def __str__(self) -> str:
-        return f"{self.series} {self.year}: {self.last}"
-
-
 def _paid_subquery() -> Coalesce:
     paid = (
         Payment.objects.filter(invoice=OuterRef("pk"))

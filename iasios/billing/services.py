@@ -29,13 +29,13 @@ from iasios.billing.models import (
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
-    NumberCounter,
     NumberSeries,
     PayerKind,
     Payment,
 )
 from iasios.core.events import record_event
 from iasios.core.mail import send_templated_mail
+from iasios.core.numbering import next_number
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.standards.programme import ProgrammeSettings
 from iasios.standards.selectors import current_programme_settings
@@ -44,20 +44,6 @@ CENT = Decimal("0.01")
 
 
 # ── numbers ──────────────────────────────────────────────────────────────────────────────────
-
-
-def next_number(series: str, year: int) -> int:
-    """The next number of `series` in `year`; must run inside the issuing transaction.
-
-    The counter row stays locked until that transaction ends, so concurrent issuers queue and a
-    rollback returns the number: numbers are gapless and unique (docs/decisions/0005).
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_number() must run inside the transaction that issues the document")
-    counter, _created = NumberCounter.objects.select_for_update().get_or_create(series=series, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
 
 
 def format_invoice_number(year: int, n: int) -> str:

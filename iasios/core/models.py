@@ -83,3 +83,17 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise EventLogIsAppendOnly(_("The event log is append-only."))
+
+
+class NumberCounter(models.Model):
+    """The last number used in one document series and year (see core.numbering)."""
+
+    series = models.CharField(max_length=32)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_number_counter_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last}"
