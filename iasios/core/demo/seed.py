@@ -124,6 +124,13 @@ CENTRES = [
         FacilityStatus.REGISTERED,
     ),
 ]
+REPRESENTATIVES = {
+    "central": "Rosa Peeters",
+    "nordic": "Erik Lindqvist",
+    "sol": "Lucía Ortega",
+    "alpine": "Markus Huber",
+    "harbour": "Aoife Byrne",
+}
 # The facility whose team shows every facility role in the printed logins.
 TEAM = [
     ("contact", "Carlos Contact", FacilityRoleName.CONTACT_PERSON),
@@ -166,7 +173,7 @@ def _pay(invoice: Invoice, office: User, paid_on: date) -> None:
 def demo_centre(centre: DemoCentre, office: User) -> tuple[Facility, User]:
     """Register a centre through the services and bring it to its demo state."""
     rep_email = "rep@demo.example" if centre.slug == "central" else f"rep.{centre.slug}@demo.example"
-    rep = demo_user(rep_email, f"{centre.city} Representative")
+    rep = demo_user(rep_email, REPRESENTATIVES[centre.slug])
     facility = Facility.objects.filter(name=centre.name).first()
     if facility is not None:
         return facility, rep
