@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "iasios.billing",
     "iasios.applications",
     "iasios.casereview",
+    "iasios.assessment",
+    "iasios.decisions",
+    "iasios.certificates",
     "iasios.registry",
     "iasios.api",
 ]
