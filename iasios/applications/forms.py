@@ -26,9 +26,11 @@ class AnswerForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, team: list[Any], prefix: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=prefix, **kwargs)
-        self.fields["assignee"].choices = [("", _("— nobody —"))] + [(str(u.pk), str(u)) for u in team]
+    def __init__(self, *args: Any, team: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)
+        assignee.choices = [("", _("— nobody —")), *((str(u.pk), str(u)) for u in team)]
 
 
 class CommentForm(forms.Form):
@@ -77,7 +79,9 @@ class DocumentFieldsMixin(forms.Form):
 
 
 class EvidenceUploadForm(DocumentFieldsMixin):
-    files = MultipleFileField(
+    # The field is named like the form's `files` attribute on purpose (the API uses the same
+    # name); Django moves declared fields off the class, so the attribute is untouched.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files"),
         required=False,
         help_text=_("One or more files. With several files, each becomes its own document, titled by its name."),

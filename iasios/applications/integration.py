@@ -15,11 +15,16 @@ from iasios.applications.models import Cycle
 
 
 class CaseReviewStatus(Protocol):
-    complete: bool
-    reviewed: int
-    required: int
-    blockers: list[str]
-    url: str
+    @property
+    def complete(self) -> bool: ...
+    @property
+    def reviewed(self) -> int: ...
+    @property
+    def required(self) -> int: ...
+    @property
+    def blockers(self) -> list[str]: ...
+    @property
+    def url(self) -> str: ...
 
 
 def case_review_status(cycle: Cycle) -> CaseReviewStatus:

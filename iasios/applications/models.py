@@ -116,7 +116,7 @@ class Answer(BaseModel):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    documents = models.ManyToManyField(
+    documents: models.ManyToManyField[EvidenceDocument, EvidenceLink] = models.ManyToManyField(
         "EvidenceDocument", through="EvidenceLink", related_name="answers", verbose_name=_("evidence")
     )
     history = HistoricalRecords()

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,10 +39,14 @@ from iasios.facilities.models import Facility
 from iasios.standards.models import Standard
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
 def _locked_response(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     messages.error(request, _("This application has been submitted; it can no longer be changed."))
     url = reverse("applications:workspace", args=[cycle.pk])
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
 
 
 def _check_edit(request: HttpRequest, cycle: Cycle) -> HttpResponse | None:
@@ -185,11 +190,11 @@ def answer_page(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResp
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            if request.htmx:
+            if _is_htmx(request):
                 return render(request, "applications/_answer_saved.html", {"answer": saved})
             messages.success(request, _("Saved %(ref)s.") % {"ref": saved.requirement.reference})
             return redirect(selectors.answer_url(saved))
-    if request.htmx:
+    if _is_htmx(request):
         # htmx swaps only 2xx answers: the conflict comes back as 200 with the panel to merge.
         return render(request, "applications/_answer_saved.html", context)
     return render(request, "applications/answer.html", context, status=status if status == 409 else 400)
@@ -336,7 +341,7 @@ def dossier_page(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     return render(request, "applications/dossier.html", context)
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -344,14 +349,14 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 @login_required
-def dossier_pdf_download(request: HttpRequest, cycle_id: Any) -> HttpResponse:
+def dossier_pdf_download(request: HttpRequest, cycle_id: Any) -> HttpResponseBase:
     dossier = _dossier_or_404(request, cycle_id)
     response = HttpResponse(dossier_pdf(dossier), content_type="application/pdf")
     return _attachment(response, f"dossier-{dossier.sha256[:12]}.pdf")
 
 
 @login_required
-def dossier_zip_download(request: HttpRequest, cycle_id: Any) -> HttpResponse:
+def dossier_zip_download(request: HttpRequest, cycle_id: Any) -> HttpResponseBase:
     dossier = _dossier_or_404(request, cycle_id)
     response = FileResponse(dossier_zip(dossier), content_type="application/zip")
     return _attachment(response, f"dossier-{dossier.sha256[:12]}-evidence.zip")

@@ -209,7 +209,7 @@ def _document(request: HttpRequest, facility_id: Any, document_id: Any, limiter:
 
 
 @login_required
-def revision_download(request: HttpRequest, revision_id: Any) -> HttpResponse:
+def revision_download(request: HttpRequest, revision_id: Any) -> FileResponse:
     """A stored file, only through this check, always as an attachment and never sniffed."""
     revision: EvidenceRevision = get_visible_revision_or_404(request.user, revision_id)
     from django.core.files.storage import default_storage

@@ -403,12 +403,20 @@ def evidence_upload(request: HttpRequest, facility_id: UUID) -> Any:
             too_large_message(limiter.refused[0]),
             [{"field": "files", "reason": "too large"}],
         )
-    base = {
-        "description": post.get("description", ""),
-        "effective_on": _date(post.get("effective_on", ""), "effective_on"),
-        "expires_on": _date(post.get("expires_on", ""), "expires_on"),
-        "available_on_request": post.get("available_on_request", "").lower() in {"1", "true", "yes", "on"},
-    }
+    description = post.get("description", "")
+    effective_on = _date(post.get("effective_on", ""), "effective_on")
+    expires_on = _date(post.get("expires_on", ""), "expires_on")
+    on_request = post.get("available_on_request", "").lower() in {"1", "true", "yes", "on"}
+
+    def document_input(title: str) -> services.DocumentInput:
+        return services.DocumentInput(
+            title=title,
+            description=description,
+            effective_on=effective_on,
+            expires_on=expires_on,
+            available_on_request=on_request,
+        )
+
     title = post.get("title", "")
     created: list[EvidenceDocument] = []
     stored_keys: list[str] = []
@@ -416,11 +424,11 @@ def evidence_upload(request: HttpRequest, facility_id: UUID) -> Any:
         # All or nothing: a refused file undoes the documents of the same request.
         with transaction.atomic():
             if not files:
-                data = services.DocumentInput(title=title, **base)
+                data = document_input(title)
                 created.append(services.evidence_document_create(facility=facility, user=request.user, data=data))
             for upload in files:
-                name_title = sanitise_file_name(upload.name).rsplit(".", 1)[0]
-                data = services.DocumentInput(title=title if len(files) == 1 and title else name_title, **base)
+                name_title = sanitise_file_name(upload.name or "").rsplit(".", 1)[0]
+                data = document_input(title if len(files) == 1 and title else name_title)
                 document = services.evidence_document_create(
                     facility=facility, user=request.user, data=data, upload=upload
                 )
