@@ -22,9 +22,9 @@ def _row_counts() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_the_demo_has_every_role_and_state_and_a_second_run_changes_nothing(framework: Any) -> None:
-    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet", "--force")
     first = _row_counts()
-    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet", "--force")
     assert _row_counts() == first
 
     statuses = set(Facility.objects.values_list("status", flat=True))

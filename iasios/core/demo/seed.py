@@ -22,6 +22,7 @@ from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
 from iasios.accounts.services import programme_role_grant
 from iasios.billing import services as billing
 from iasios.billing.models import Invoice
+from iasios.core.demo.cycles import demo_cycle
 from iasios.facilities import services as facilities
 from iasios.facilities.models import Facility, FacilityStatus, JoinRequest
 from iasios.standards.selectors import current_programme_settings
@@ -94,6 +95,16 @@ CENTRES = [
         FacilityStatus.ENROLLED,
     ),
     DemoCentre(
+        "Adriatic Oncology Centre",
+        "Ospedale Adriatico",
+        "Trieste",
+        "IT",
+        "45.6495",
+        "13.7768",
+        "adriatic",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
         "Clínica del Sol · Oncología Intervencionista",
         "Clínica del Sol",
         "Valencia",
@@ -127,10 +138,13 @@ CENTRES = [
 REPRESENTATIVES = {
     "central": "Rosa Peeters",
     "nordic": "Erik Lindqvist",
+    "adriatic": "Giulia Bianchi",
     "sol": "Lucía Ortega",
     "alpine": "Markus Huber",
     "harbour": "Aoife Byrne",
 }
+# Where each demo application stands (DOMAIN.md §2 steps 4–6).
+CYCLE_STAGES = {"central": "submitted", "adriatic": "reviewed", "nordic": "draft"}
 # The facility whose team shows every facility role in the printed logins.
 TEAM = [
     ("contact", "Carlos Contact", FacilityRoleName.CONTACT_PERSON),
@@ -229,6 +243,11 @@ def seed_all() -> list[DemoLogin]:
         )
         if centre.slug == "central":
             logins += demo_team(facility, rep)
+        if centre.slug in CYCLE_STAGES:
+            editor = User.objects.get(email="contributor@demo.example") if centre.slug == "central" else rep
+            demo_cycle(
+                facility, editor=editor, representative=rep, stage=CYCLE_STAGES[centre.slug], password=DEMO_PASSWORD
+            )
     return logins
 
 
