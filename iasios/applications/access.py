@@ -10,10 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Subquery
 from django.http import Http404
 
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, FacilityRoleName
-from iasios.applications.models import Cycle, CycleStatus, EvidenceDocument, EvidenceRevision
+from iasios.applications.models import (
+    EDITABLE_CYCLE_STATES,
+    FULLY_EDITABLE_CYCLE_STATES,
+    AmendmentItem,
+    AmendmentRound,
+    Answer,
+    Cycle,
+    CycleStatus,
+    EvidenceDocument,
+    EvidenceRevision,
+)
 from iasios.facilities.access import facility_role, is_office
 from iasios.facilities.models import Facility, FacilityStatus
 
@@ -24,12 +35,38 @@ def can_view_cycle(user: Any, cycle: Cycle) -> bool:
 
 
 def can_edit_cycle(user: Any, cycle: Cycle) -> bool:
-    """Contributors and up, while the cycle is a draft and the membership is not lapsed."""
+    """Contributors and up, while the cycle is with the facility (draft, returned, amending) and
+    the membership is not lapsed. In amending, only the reopened answers: see can_edit_answer."""
     return (
-        cycle.status == CycleStatus.DRAFT
+        cycle.status in EDITABLE_CYCLE_STATES
         and cycle.facility.status == FacilityStatus.ENROLLED
         and facility_role(user, cycle.facility) in FACILITY_EDITOR_ROLES
     )
+
+
+def answer_is_reopened(answer: Answer) -> bool:
+    """Is the answer part of its cycle's current amendment round?"""
+    current = AmendmentRound.objects.filter(cycle_id=answer.cycle_id).order_by("-number").values("pk")[:1]
+    return AmendmentItem.objects.filter(round_id=Subquery(current), answer_id=answer.pk).exists()
+
+
+def can_edit_answer(user: Any, answer: Answer, cycle: Cycle | None = None) -> bool:
+    """An answer (its claim, narrative and evidence links) may change: the cycle is editable and,
+    in an amendment round, the answer is one of those the decision reopened."""
+    cycle = cycle or answer.cycle
+    if not can_edit_cycle(user, cycle):
+        return False
+    return cycle.status != CycleStatus.AMENDING or answer_is_reopened(answer)
+
+
+def can_edit_case_review(user: Any, cycle: Cycle) -> bool:
+    """The case review changes with the whole application (draft, returned), not in an amendment round."""
+    return cycle.status in FULLY_EDITABLE_CYCLE_STATES and can_edit_cycle(user, cycle)
+
+
+def can_manage_cycle(user: Any, cycle: Cycle) -> bool:
+    """The office's triage and hand-overs: return, start the assessment, send to the committee."""
+    return is_office(user)
 
 
 def can_submit_cycle(user: Any, cycle: Cycle) -> bool:

@@ -15,16 +15,25 @@ import tempfile
 import zipfile
 from typing import IO, Any
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from iasios.applications import integration
-from iasios.applications.models import Answer, Cycle, Dossier, EvidenceLink, EvidenceRevision
+from iasios.applications.models import (
+    AmendmentItem,
+    AmendmentRound,
+    Answer,
+    Cycle,
+    Dossier,
+    EvidenceLink,
+    EvidenceRevision,
+)
 from iasios.applications.uploads import CHUNK_SIZE
 from iasios.core.exports import safe_cell
 
-SNAPSHOT_FORMAT = 1
+# 2: the dossier revision number, `carried_over` per answer, and the amendment round it answers.
+SNAPSHOT_FORMAT = 2
 
 DECLARATION = _(
     "I am the authorised representative of this facility. I declare that the answers and the "
@@ -60,8 +69,8 @@ def _revision_entry(revision: EvidenceRevision) -> dict[str, Any]:
     }
 
 
-def build_snapshot(cycle: Cycle, *, signed_by: Any, declaration: str) -> dict[str, Any]:
-    """Every answer with the evidence revision each linked document had at this moment, and the ICR."""
+def answer_entries(cycle: Cycle) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The cycle's answers as the dossier records them, and the evidence revisions they point to."""
     answers = (
         Answer.objects.filter(cycle=cycle)
         .select_related("requirement__standard", "assignee")
@@ -72,7 +81,7 @@ def build_snapshot(cycle: Cycle, *, signed_by: Any, declaration: str) -> dict[st
         .order_by("requirement__position")
     )
     revisions: dict[str, dict[str, Any]] = {}
-    answer_entries = []
+    entries: list[dict[str, Any]] = []
     for answer in answers:
         evidence = []
         for link in answer.links.all():
@@ -90,7 +99,7 @@ def build_snapshot(cycle: Cycle, *, signed_by: Any, declaration: str) -> dict[st
                 revisions[str(latest.pk)] = _revision_entry(latest)
             evidence.append(entry)
         evidence.sort(key=lambda e: (e["title"], e["document"]))
-        answer_entries.append(
+        entries.append(
             {
                 "requirement": answer.requirement.reference,
                 "standard": answer.requirement.standard.number,
@@ -99,14 +108,42 @@ def build_snapshot(cycle: Cycle, *, signed_by: Any, declaration: str) -> dict[st
                 "na_reason": answer.na_reason,
                 "narrative": answer.narrative,
                 "revision": answer.revision,
+                "carried_over": answer.carried_over,
                 "evidence": evidence,
             }
         )
+    return entries, revisions
+
+
+def _amendment_entry(cycle: Cycle) -> dict[str, Any] | None:
+    round_ = AmendmentRound.objects.filter(cycle=cycle).order_by("-number").first()
+    if round_ is None:
+        return None
+    references = [
+        item.answer.requirement.reference
+        for item in AmendmentItem.objects.filter(round=round_).select_related("answer__requirement__standard")
+    ]
+    return {"round": round_.number, "due_at": round_.due_at.isoformat(), "requirements": references}
+
+
+def build_snapshot(
+    cycle: Cycle, *, signed_by: Any, declaration: str, number: int = 1, amending: bool = False
+) -> dict[str, Any]:
+    """Every answer with the evidence revision each linked document had at this moment, and the ICR."""
+    answer_list, revisions = answer_entries(cycle)
     facility = cycle.facility
     framework = cycle.framework
     return {
         "format": SNAPSHOT_FORMAT,
-        "cycle": {"id": str(cycle.pk), "kind": cycle.kind, "started_at": cycle.created_at.isoformat()},
+        "revision": number,
+        "cycle": {
+            "id": str(cycle.pk),
+            "kind": cycle.kind,
+            "aim": cycle.aim,
+            "started_at": cycle.created_at.isoformat(),
+            "previous": str(cycle.previous_id) if cycle.previous_id else None,
+        },
+        "amendment": _amendment_entry(cycle) if amending else None,
         "facility": {
             "id": str(facility.pk),
             "name": facility.name,
@@ -122,19 +159,28 @@ def build_snapshot(cycle: Cycle, *, signed_by: Any, declaration: str) -> dict[st
         "submitted_at": cycle.submitted_at.isoformat() if cycle.submitted_at else None,
         "signed_by": {"id": str(signed_by.pk), "name": signed_by.get_full_name(), "email": signed_by.email},
         "declaration": declaration,
-        "answers": answer_entries,
+        "answers": answer_list,
         "evidence_revisions": sorted(revisions.values(), key=lambda r: (r["title"], r["id"])),
         "case_review": integration.case_review_snapshot(cycle),
     }
 
 
-def dossier_freeze(cycle: Cycle, *, signed_by: Any, declaration: str) -> Dossier:
-    """Called by the submission service inside its transaction, with the cycle row locked."""
-    snapshot = build_snapshot(cycle, signed_by=signed_by, declaration=declaration)
+def dossier_freeze(cycle: Cycle, *, signed_by: Any, declaration: str, amending: bool = False) -> Dossier:
+    """Called by the submission service inside its transaction, with the cycle row locked.
+
+    Each submission freezes the next revision (1, 2, 3 …); earlier ones are never touched.
+    """
+    number = (Dossier.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0) + 1
+    snapshot = build_snapshot(cycle, signed_by=signed_by, declaration=declaration, number=number, amending=amending)
     # Round-trip through JSON so that what is hashed is exactly what the database gives back.
     snapshot = json.loads(canonical_json(snapshot))
     return Dossier.objects.create(
-        cycle=cycle, snapshot=snapshot, sha256=snapshot_sha256(snapshot), signed_by=signed_by, declaration=declaration
+        cycle=cycle,
+        number=number,
+        snapshot=snapshot,
+        sha256=snapshot_sha256(snapshot),
+        signed_by=signed_by,
+        declaration=declaration,
     )
 
 

@@ -1,6 +1,12 @@
-"""The cycle lifecycle: draft → submitted, through the one transition function.
+"""The cycle lifecycle (docs/cycle-lifecycle.md), through the one transition function.
 
-The assessment and decision apps add their transitions to this table as they arrive.
+    draft ─submit→ submitted ─start_assessment→ in_assessment ─send_to_committee→ with_committee
+    submitted ─return→ returned ─submit→ submitted
+    with_committee ─decide→ decided ─reopen_for_amendment→ amending ─submit→ submitted
+    decided ─reconsider→ with_committee (an upheld appeal)
+    amending ─close_amendment→ decided (the resubmission window passed; the decision stands)
+
+The services in services.py are the only callers; the assessment and decisions apps call those.
 """
 
 from __future__ import annotations
@@ -9,9 +15,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.applications import integration
 from iasios.applications.access import can_submit_cycle
 from iasios.applications.models import Cycle, CycleStatus
 from iasios.core.statemachine import StateMachine, Transition
+from iasios.facilities.access import is_office
 
 
 def _nothing_blocks(cycle: Cycle) -> str | None:
@@ -27,17 +36,110 @@ def _representative(user: Any, cycle: Cycle) -> bool:
     return user is not None and can_submit_cycle(user, cycle)
 
 
+def _office(user: Any, cycle: Cycle) -> bool:
+    return user is not None and is_office(user)
+
+
+def _system_committee_or_office(user: Any, cycle: Cycle) -> bool:
+    """The decisions app records the committee's decision: as the system, a member or the office."""
+    if user is None:
+        return True
+    return is_office(user) or bool(
+        getattr(user, "is_authenticated", False) and user.has_programme_role(ProgrammeRoleName.COMMITTEE)
+    )
+
+
+def _system_or_office(user: Any, cycle: Cycle) -> bool:
+    return user is None or is_office(user)
+
+
+def _recommendation_ready(cycle: Cycle) -> str | None:
+    if integration.recommendation_ready(cycle):
+        return None
+    return _("The assessors' recommendation is not ready yet: every requirement needs a consolidated rating.")
+
+
+def _no_other_open_cycle(cycle: Cycle) -> str | None:
+    """A decided cycle is closed; reopening it must not make a second open cycle of the facility."""
+    if Cycle.objects.open().filter(facility_id=cycle.facility_id).exclude(pk=cycle.pk).exists():
+        return _("The facility has another open application; this one cannot be reopened while it is open.")
+    return None
+
+
+def _resubmission_window_passed(cycle: Cycle) -> str | None:
+    from iasios.applications.selectors import amendment_overdue
+
+    if amendment_overdue(cycle):
+        return None
+    return _("The resubmission window is still open; the amendment round can be closed once it has passed.")
+
+
 CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
     model=Cycle,
     field="status",
     transitions=[
         Transition(
             "submit",
-            {CycleStatus.DRAFT},
+            {CycleStatus.DRAFT, CycleStatus.RETURNED, CycleStatus.AMENDING},
             CycleStatus.SUBMITTED,
             who=_representative,
             guard=_nothing_blocks,
             label="submit the application",
+        ),
+        Transition(
+            "return",
+            {CycleStatus.SUBMITTED},
+            CycleStatus.RETURNED,
+            who=_office,
+            needs_reason=True,
+            label="return the application to the facility",
+        ),
+        Transition(
+            "start_assessment",
+            {CycleStatus.SUBMITTED},
+            CycleStatus.IN_ASSESSMENT,
+            who=_office,
+            label="start the assessment",
+        ),
+        Transition(
+            "send_to_committee",
+            {CycleStatus.IN_ASSESSMENT},
+            CycleStatus.WITH_COMMITTEE,
+            who=_office,
+            guard=_recommendation_ready,
+            label="send the application to the committee",
+        ),
+        Transition(
+            "decide",
+            {CycleStatus.WITH_COMMITTEE},
+            CycleStatus.DECIDED,
+            who=_system_committee_or_office,
+            label="record the committee's decision",
+        ),
+        Transition(
+            "reopen_for_amendment",
+            {CycleStatus.DECIDED},
+            CycleStatus.AMENDING,
+            who=_system_committee_or_office,
+            guard=_no_other_open_cycle,
+            label="reopen the application for amendment",
+        ),
+        Transition(
+            "reconsider",
+            {CycleStatus.DECIDED},
+            CycleStatus.WITH_COMMITTEE,
+            who=_office,
+            guard=_no_other_open_cycle,
+            needs_reason=True,
+            label="send the application back to the committee",
+        ),
+        Transition(
+            "close_amendment",
+            {CycleStatus.AMENDING},
+            CycleStatus.DECIDED,
+            who=_system_or_office,
+            guard=_resubmission_window_passed,
+            label="close the amendment round",
         ),
     ],
 )

@@ -24,15 +24,36 @@ class CycleKind(models.TextChoices):
 class CycleStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned by the office")
+    IN_ASSESSMENT = "in_assessment", _("In assessment")
+    WITH_COMMITTEE = "with_committee", _("With the committee")
+    DECIDED = "decided", _("Decided")
+    AMENDING = "amending", _("Amending")
 
 
-# States in which a cycle is "open": a facility has at most one open cycle at a time.
-OPEN_CYCLE_STATES = frozenset({CycleStatus.DRAFT, CycleStatus.SUBMITTED})
+class CycleAim(models.TextChoices):
+    """What a cycle applies for; a re-certification may aim higher after a full term."""
+
+    ACCREDITED = "accredited", _("Accredited Centre")
+    CENTRE_OF_EXCELLENCE = "centre_of_excellence", _("Centre of Excellence")
+
+
+# A decided cycle is closed; every other state is "open": a facility has at most one open cycle
+# at a time (the partial unique constraint below says the same to the database).
+CLOSED_CYCLE_STATES = frozenset({CycleStatus.DECIDED})
+OPEN_CYCLE_STATES = frozenset(set(CycleStatus) - CLOSED_CYCLE_STATES)
+# States in which the facility's team writes to the cycle (in amending, only the reopened answers).
+EDITABLE_CYCLE_STATES = frozenset({CycleStatus.DRAFT, CycleStatus.RETURNED, CycleStatus.AMENDING})
+# States in which the whole application is open to change (answers, links, case review).
+FULLY_EDITABLE_CYCLE_STATES = frozenset({CycleStatus.DRAFT, CycleStatus.RETURNED})
 
 
 class CycleQuerySet(models.QuerySet["Cycle"]):
     def open(self) -> CycleQuerySet:
         return self.filter(status__in=OPEN_CYCLE_STATES)
+
+    def decided(self) -> CycleQuerySet:
+        return self.filter(status=CycleStatus.DECIDED)
 
 
 class Cycle(BaseModel):
@@ -41,6 +62,20 @@ class Cycle(BaseModel):
     facility = models.ForeignKey("facilities.Facility", on_delete=models.PROTECT, related_name="cycles")
     framework = models.ForeignKey("standards.FrameworkVersion", on_delete=models.PROTECT, related_name="cycles")
     kind = models.CharField(_("kind"), max_length=20, choices=CycleKind.choices, default=CycleKind.INITIAL)
+    aim = models.CharField(_("aim"), max_length=24, choices=CycleAim.choices, default=CycleAim.ACCREDITED)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("continues from"),
+        help_text=_("For a re-certification: the decided cycle its answers were carried over from."),
+    )
+    # For a re-certification: requirement references new in this framework version (start empty)
+    # and those of the previous cycle that no longer exist (dropped), as {"new": [...], "removed": [...]}.
+    carry_over = models.JSONField(_("carried over"), default=dict, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=24, choices=CycleStatus.choices, default=CycleStatus.DRAFT, editable=False
     )
@@ -57,6 +92,7 @@ class Cycle(BaseModel):
         editable=False,
         verbose_name=_("signed by"),
     )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
 
     objects = CycleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -68,7 +104,7 @@ class Cycle(BaseModel):
             # At most one open cycle per facility (the service says why; this keeps races out).
             models.UniqueConstraint(
                 fields=["facility"],
-                condition=Q(status__in=["draft", "submitted"]),
+                condition=~Q(status__in=sorted(CLOSED_CYCLE_STATES)),
                 name="one_open_cycle_per_facility",
             )
         ]
@@ -79,6 +115,14 @@ class Cycle(BaseModel):
     @property
     def is_draft(self) -> bool:
         return self.status == CycleStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CYCLE_STATES
+
+    @property
+    def is_recertification(self) -> bool:
+        return self.kind == CycleKind.RECERTIFICATION
 
 
 class Claim(models.TextChoices):
@@ -113,6 +157,11 @@ class Answer(BaseModel):
         verbose_name=_("assignee"),
     )
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    # Re-certification: copied from the previous cycle and not yet confirmed or changed by a person.
+    carried_over = models.BooleanField(_("carried over, to confirm"), default=False, editable=False)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -221,6 +270,46 @@ class EvidenceLink(models.Model):
         return f"{self.answer} ← {self.document}"
 
 
+class AmendmentRound(BaseModel):
+    """An "areas to amend" decision reopened these answers of a decided cycle until `due_at`.
+
+    The answers not listed are carried over unchanged into the next dossier revision.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="amendment_rounds")
+    number = models.PositiveIntegerField(_("round"))
+    due_at = models.DateTimeField(_("resubmit by"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answers: models.ManyToManyField[Answer, AmendmentItem] = models.ManyToManyField(
+        Answer, through="AmendmentItem", related_name="amendment_rounds"
+    )
+
+    class Meta:
+        ordering = ["cycle", "-number"]
+        verbose_name = _("amendment round")
+        constraints = [models.UniqueConstraint(fields=["cycle", "number"], name="unique_amendment_round")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · amendment {self.number}"
+
+
+class AmendmentItem(models.Model):
+    """One reopened answer of an amendment round, with the committee's reason when given."""
+
+    round = models.ForeignKey(AmendmentRound, on_delete=models.CASCADE, related_name="items")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="amendment_items")
+    reason = models.TextField(_("what to amend"), blank=True)
+
+    class Meta:
+        ordering = ["answer__requirement__position"]
+        constraints = [models.UniqueConstraint(fields=["round", "answer"], name="one_item_per_round_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.answer}"
+
+
 class DossierIsFrozen(Exception):
     pass
 
@@ -236,7 +325,9 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 class Dossier(BaseModel):
     """The frozen submission of a cycle: a snapshot and the SHA-256 of its canonical JSON."""
 
-    cycle = models.OneToOneField(Cycle, on_delete=models.PROTECT, related_name="dossier")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="dossiers")
+    # 1 for the first submission, 2 for the resubmission after a return or an amendment round, …
+    number = models.PositiveIntegerField(_("revision"), default=1)
     snapshot = models.JSONField()
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -245,10 +336,12 @@ class Dossier(BaseModel):
     objects = DossierQuerySet.as_manager()
 
     class Meta:
+        ordering = ["cycle", "-number"]
         verbose_name = _("dossier")
+        constraints = [models.UniqueConstraint(fields=["cycle", "number"], name="unique_dossier_revision")]
 
     def __str__(self) -> str:
-        return f"{self.cycle} · {self.sha256[:12]}"
+        return f"{self.cycle} · r{self.number} · {self.sha256[:12]}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

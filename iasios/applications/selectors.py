@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FacilityRoleName
@@ -14,15 +17,20 @@ from iasios.applications import integration
 from iasios.applications.access import can_submit_cycle
 from iasios.applications.models import (
     CLAIMS_NEEDING_EVIDENCE,
+    EDITABLE_CYCLE_STATES,
+    AmendmentItem,
+    AmendmentRound,
     Answer,
     AnswerComment,
     Claim,
     Cycle,
     CycleStatus,
+    Dossier,
     EvidenceDocument,
     EvidenceLink,
     EvidenceRevision,
 )
+from iasios.core.models import Event
 from iasios.facilities.models import Facility, FacilityStatus, Membership
 from iasios.standards.models import Standard
 
@@ -135,8 +143,20 @@ class Blocker:
 def cycle_blockers(cycle: Cycle) -> list[Blocker]:
     """Everything about the cycle itself that stops a submission (the signer is checked apart)."""
     blockers: list[Blocker] = []
-    if cycle.status != CycleStatus.DRAFT:
+    if cycle.status not in EDITABLE_CYCLE_STATES:
         return [Blocker(_("This application has already been submitted."))]
+    if cycle.status == CycleStatus.AMENDING:
+        current = current_amendment(cycle)
+        if current is not None and current.due_at < timezone.now():
+            blockers.append(
+                Blocker(
+                    _(
+                        "The resubmission window closed on %(date)s. The decision stands; "
+                        "ask the programme office about the way forward."
+                    )
+                    % {"date": date_format(timezone.localtime(current.due_at), "j F Y")}
+                )
+            )
     if cycle.facility.status != FacilityStatus.ENROLLED:
         blockers.append(
             Blocker(
@@ -154,6 +174,19 @@ def cycle_blockers(cycle: Cycle) -> list[Blocker]:
                     answer_url(answer),
                 )
             )
+    unconfirmed = list(
+        Answer.objects.filter(cycle=cycle, requirement__core=True, carried_over=True)
+        .select_related("requirement__standard")
+        .order_by("requirement__position")
+    )
+    if unconfirmed:
+        blockers.append(
+            Blocker(
+                _("%(n)s carried-over core answers still to confirm or change: %(refs)s.")
+                % {"n": len(unconfirmed), "refs": ", ".join(a.requirement.reference for a in unconfirmed)},
+                answer_url(unconfirmed[0]),
+            )
+        )
     review = integration.case_review_status(cycle)
     if not review.complete:
         details = "; ".join(review.blockers) if review.blockers else ""
@@ -167,7 +200,7 @@ def cycle_blockers(cycle: Cycle) -> list[Blocker]:
 
 def submission_blockers(cycle: Cycle, user: Any) -> list[Blocker]:
     blockers = cycle_blockers(cycle)
-    if cycle.status == CycleStatus.DRAFT and not can_submit_cycle(user, cycle):
+    if cycle.status in EDITABLE_CYCLE_STATES and not can_submit_cycle(user, cycle):
         representative = representative_of(cycle.facility)
         blockers.append(
             Blocker(
@@ -245,3 +278,246 @@ def library_choices(facility: Facility) -> list[EvidenceDocument]:
 
 def cycles_of_facility(facility: Facility) -> QuerySet[Cycle]:
     return Cycle.objects.filter(facility=facility).select_related("framework").order_by("-created_at")
+
+
+# ----------------------------------------------------------------------------- amendment rounds
+
+
+def current_amendment(cycle: Cycle) -> AmendmentRound | None:
+    """The latest amendment round of the cycle, with its reopened answers (the one in force while amending)."""
+    return (
+        AmendmentRound.objects.filter(cycle=cycle)
+        .prefetch_related(
+            Prefetch("items", queryset=AmendmentItem.objects.select_related("answer__requirement__standard"))
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def amendment_overdue(cycle: Cycle, now: datetime.datetime | None = None) -> bool:
+    """Is the cycle amending with its resubmission window passed?"""
+    if cycle.status != CycleStatus.AMENDING:
+        return False
+    current = AmendmentRound.objects.filter(cycle=cycle).order_by("-number").only("due_at").first()
+    return current is not None and current.due_at < (now or timezone.now())
+
+
+def reopened_answer_ids(cycle: Cycle) -> dict[Any, str]:
+    """In an amendment round: reopened answer id → the committee's reason (may be empty). Else empty."""
+    if cycle.status != CycleStatus.AMENDING:
+        return {}
+    current = AmendmentRound.objects.filter(cycle=cycle).order_by("-number").values("pk")[:1]
+    return dict(AmendmentItem.objects.filter(round_id=Subquery(current)).values_list("answer_id", "reason"))
+
+
+def last_return_reason(cycle: Cycle) -> Event | None:
+    """The office's latest "return" event (its reason and date), for the returned workspace."""
+    return Event.objects.for_object(cycle).filter(action="return").select_related("actor").order_by("-id").first()
+
+
+# ----------------------------------------------------------------------------- what happens next
+
+
+@dataclass
+class NextStep:
+    """The cycle's state in words for the facility's workspace: what happens now and who acts."""
+
+    headline: str
+    detail: str = ""
+    tone: str = "info"
+    items: list[AmendmentItem] = field(default_factory=list)
+    due_at: datetime.datetime | None = None
+
+
+def cycle_next_step(cycle: Cycle) -> NextStep:
+    status = cycle.status
+    if status == CycleStatus.DRAFT:
+        if cycle.is_recertification:
+            pending = Answer.objects.filter(cycle=cycle, carried_over=True).count()
+            if pending:
+                return NextStep(
+                    _("Re-certification: confirm or change %(n)s carried-over answers, then submit.") % {"n": pending},
+                    _(
+                        "Each answer was copied from your last decided application. Confirm it when it still "
+                        "holds, or change it; core answers must all be confirmed before you can submit."
+                    ),
+                    "warn",
+                )
+        return NextStep(
+            _("Fill in the application, complete the case review, then submit."),
+            _("The authorised representative signs the declaration and submits."),
+        )
+    if status == CycleStatus.SUBMITTED:
+        return NextStep(
+            _("Submitted: with the programme office, who checks the dossier is complete."),
+            _("Nothing to do for now. The office passes the dossier to the assessors or returns it with reasons."),
+        )
+    if status == CycleStatus.RETURNED:
+        event = last_return_reason(cycle)
+        reason = event.reason if event else ""
+        when = date_format(timezone.localtime(event.created_at), "j F Y") if event else ""
+        return NextStep(
+            _("Returned by the office on %(date)s: fix what they list, then submit again.") % {"date": when},
+            reason,
+            "warn",
+        )
+    if status == CycleStatus.IN_ASSESSMENT:
+        return NextStep(
+            _("With the assessors."),
+            _("They review the dossier and may ask for supplementary evidence; answer their requests on time."),
+        )
+    if status == CycleStatus.WITH_COMMITTEE:
+        return NextStep(
+            _("With the accreditation committee, which decides on the assessors' recommendation."),
+        )
+    if status == CycleStatus.AMENDING:
+        current = current_amendment(cycle)
+        items = list(current.items.all()) if current else []
+        due = current.due_at if current else None
+        when = date_format(timezone.localtime(due), "j F Y") if due else ""
+        overdue = bool(due and due < timezone.now())
+        if overdue:
+            return NextStep(
+                _("The resubmission window closed on %(date)s.") % {"date": when},
+                _("The decision stands. The programme office will close this round; you can apply again."),
+                "error",
+                items,
+                due,
+            )
+        return NextStep(
+            _("Amend these %(n)s requirements by %(date)s, then submit again.") % {"n": len(items), "date": when},
+            _("Everything else is carried over from the decided application as it was."),
+            "warn",
+            items,
+            due,
+        )
+    return NextStep(_("Decided: the committee's decision and letter are with the facility."), tone="ok")
+
+
+# ----------------------------------------------------------------------------- dossier revisions and changes
+
+
+def latest_dossier(cycle: Cycle) -> Dossier | None:
+    """The newest dossier revision of the cycle (the one under assessment or decided), or None."""
+    return Dossier.objects.filter(cycle=cycle).select_related("signed_by").order_by("-number").first()
+
+
+def dossier_revisions(cycle: Cycle) -> list[Dossier]:
+    """Every dossier revision of the cycle, newest first, without their snapshots."""
+    return list(Dossier.objects.filter(cycle=cycle).select_related("signed_by").defer("snapshot").order_by("-number"))
+
+
+@dataclass(frozen=True)
+class EvidenceChange:
+    title: str
+    sha256: str | None
+    document: str
+
+
+@dataclass
+class RequirementChange:
+    """How one requirement's answer differs between two dossiers (matched by reference, e.g. "4b")."""
+
+    requirement: str
+    standard: int
+    core: bool
+    kind: str  # "changed", "added" (only in the newer), "removed" (only in the older)
+    claim_before: str = ""
+    claim_after: str = ""
+    narrative_before: str = ""
+    narrative_after: str = ""
+    na_reason_before: str = ""
+    na_reason_after: str = ""
+    evidence_added: list[EvidenceChange] = field(default_factory=list)
+    evidence_removed: list[EvidenceChange] = field(default_factory=list)
+
+    @property
+    def claim_changed(self) -> bool:
+        return self.claim_before != self.claim_after
+
+    @property
+    def narrative_changed(self) -> bool:
+        return self.narrative_before != self.narrative_after
+
+    @property
+    def na_reason_changed(self) -> bool:
+        return self.na_reason_before != self.na_reason_after
+
+    @property
+    def evidence_changed(self) -> bool:
+        return bool(self.evidence_added or self.evidence_removed)
+
+
+def _evidence_keys(entry: dict[str, Any]) -> dict[tuple[str, str], EvidenceChange]:
+    """An answer's evidence by what identifies its content: the file's SHA-256, or the document
+    when it is declared available on request (no file)."""
+    keys: dict[tuple[str, str], EvidenceChange] = {}
+    for item in entry.get("evidence", []):
+        revision = item.get("revision")
+        sha = revision.get("sha256") if revision else None
+        key = ("sha256", sha) if sha else ("document", item["document"])
+        keys[key] = EvidenceChange(title=item.get("title", ""), sha256=sha, document=item["document"])
+    return keys
+
+
+def snapshot_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[RequirementChange]:
+    """The requirements whose claim, narrative, reason or evidence differ between two snapshots."""
+    before = {a["requirement"]: a for a in (old or {}).get("answers", [])}
+    after = {a["requirement"]: a for a in new.get("answers", [])}
+    changes: list[RequirementChange] = []
+    order = [a["requirement"] for a in new.get("answers", [])] + [ref for ref in before if ref not in after]
+    for ref in order:
+        a, b = before.get(ref), after.get(ref)
+        entry = b or a
+        assert entry is not None
+        change = RequirementChange(
+            requirement=ref,
+            standard=int(entry.get("standard", 0)),
+            core=bool(entry.get("core")),
+            kind="changed" if a and b else ("added" if b else "removed"),
+            claim_before=(a or {}).get("claim", ""),
+            claim_after=(b or {}).get("claim", ""),
+            narrative_before=(a or {}).get("narrative", ""),
+            narrative_after=(b or {}).get("narrative", ""),
+            na_reason_before=(a or {}).get("na_reason", ""),
+            na_reason_after=(b or {}).get("na_reason", ""),
+        )
+        old_evidence, new_evidence = _evidence_keys(a or {}), _evidence_keys(b or {})
+        change.evidence_added = [v for k, v in new_evidence.items() if k not in old_evidence]
+        change.evidence_removed = [v for k, v in old_evidence.items() if k not in new_evidence]
+        if change.kind != "changed" or (
+            change.claim_changed or change.narrative_changed or change.na_reason_changed or change.evidence_changed
+        ):
+            changes.append(change)
+    return changes
+
+
+def dossier_changes(old: Dossier | None, new: Dossier) -> list[RequirementChange]:
+    """What changed from one dossier revision to a later one: per requirement, claim, narrative,
+    reason and evidence (files added or removed, by SHA-256). Unchanged requirements are left out."""
+    return snapshot_changes(old.snapshot if old is not None else None, new.snapshot)
+
+
+def previous_dossier(dossier: Dossier) -> Dossier | None:
+    """The revision before this one in the same cycle."""
+    return Dossier.objects.filter(cycle_id=dossier.cycle_id, number__lt=dossier.number).order_by("-number").first()
+
+
+def cycle_changes_since_previous(cycle: Cycle) -> list[RequirementChange] | None:
+    """A re-certification against the final dossier of the decided cycle it continues from.
+
+    Uses the cycle's latest dossier, or its current answers while it is not submitted yet.
+    None when the cycle continues from nothing (an initial application).
+    """
+    if cycle.previous_id is None:
+        return None
+    earlier = latest_dossier(Cycle(pk=cycle.previous_id))
+    current = latest_dossier(cycle)
+    if current is not None and cycle.status not in EDITABLE_CYCLE_STATES:
+        new_snapshot = current.snapshot
+    else:
+        from iasios.applications.dossier import answer_entries
+
+        new_snapshot = {"answers": answer_entries(cycle)[0]}
+    return snapshot_changes(earlier.snapshot if earlier else None, new_snapshot)

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from iasios.applications import integration, selectors, services
 from iasios.applications.access import (
+    can_edit_answer,
     can_edit_cycle,
     can_start_cycle,
     can_submit_cycle,
@@ -30,7 +31,7 @@ from iasios.applications.access import (
 )
 from iasios.applications.dossier import DECLARATION, dossier_pdf, dossier_verify, dossier_zip
 from iasios.applications.forms import AnswerForm, CommentForm, LinkForm, SubmitForm
-from iasios.applications.models import Answer, Claim, Cycle, CycleStatus, Dossier, EvidenceDocument
+from iasios.applications.models import EDITABLE_CYCLE_STATES, Answer, Claim, Cycle, Dossier, EvidenceDocument
 from iasios.applications.selectors import Blocker
 from iasios.core.events import timeline
 from iasios.core.statemachine import TransitionNotAllowed
@@ -43,18 +44,24 @@ def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
-def _locked_response(request: HttpRequest, cycle: Cycle) -> HttpResponse:
-    messages.error(request, _("This application has been submitted; it can no longer be changed."))
+def _locked_response(request: HttpRequest, cycle: Cycle, message: str = "") -> HttpResponse:
+    messages.error(request, message or _("This application has been submitted; it can no longer be changed."))
     url = reverse("applications:workspace", args=[cycle.pk])
     return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
 
 
-def _check_edit(request: HttpRequest, cycle: Cycle) -> HttpResponse | None:
-    """None when the user may write to the cycle; else the response to give (or 403 raised)."""
-    if cycle.status != CycleStatus.DRAFT:
+def _check_edit(request: HttpRequest, cycle: Cycle, answer: Answer | None = None) -> HttpResponse | None:
+    """None when the user may write to the cycle (and this answer); else the response to give (or 403 raised)."""
+    if cycle.status not in EDITABLE_CYCLE_STATES:
         return _locked_response(request, cycle)
     if not can_edit_cycle(request.user, cycle):
         raise PermissionDenied
+    if answer is not None and not can_edit_answer(request.user, answer, cycle):
+        message = _(
+            "Requirement %(ref)s is carried over from the decided application. In this amendment round only "
+            "the requirements the decision reopened can change."
+        ) % {"ref": answer.requirement.reference}
+        return _locked_response(request, cycle, message)
     return None
 
 
@@ -170,7 +177,7 @@ def answer_page(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResp
     answer = _answer_or_404(cycle, answer_id)
     if request.method != "POST":
         return redirect(selectors.answer_url(answer))
-    refusal = _check_edit(request, cycle)
+    refusal = _check_edit(request, cycle, answer)
     if refusal is not None:
         return refusal
     team = selectors.team_of(cycle.facility)
@@ -248,7 +255,7 @@ def comment_add(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResp
 def link_add(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResponse:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
     answer = _answer_or_404(cycle, answer_id)
-    refusal = _check_edit(request, cycle)
+    refusal = _check_edit(request, cycle, answer)
     if refusal is not None:
         return refusal
     form = LinkForm(request.POST, documents=EvidenceDocument.objects.filter(facility=cycle.facility))
@@ -265,7 +272,7 @@ def link_add(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpRespons
 def link_remove(request: HttpRequest, cycle_id: Any, answer_id: Any, document_id: Any) -> HttpResponse:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
     answer = _answer_or_404(cycle, answer_id)
-    refusal = _check_edit(request, cycle)
+    refusal = _check_edit(request, cycle, answer)
     if refusal is not None:
         return refusal
     document = get_object_or_404(EvidenceDocument, pk=document_id, facility=cycle.facility)
@@ -278,7 +285,7 @@ def link_remove(request: HttpRequest, cycle_id: Any, answer_id: Any, document_id
 def submit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     """The pre-flight: every blocker with a link; the declaration for the representative to sign."""
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    if cycle.status != CycleStatus.DRAFT:
+    if cycle.status not in EDITABLE_CYCLE_STATES:
         if request.method == "POST":
             return _locked_response(request, cycle)
         return redirect("applications:dossier", cycle.pk)

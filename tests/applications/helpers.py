@@ -1,11 +1,12 @@
-"""Filling a cycle so it can be submitted."""
+"""Filling a cycle so it can be submitted, and moving it along its lifecycle."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from iasios.applications import services
-from iasios.applications.models import Answer, Claim, Cycle, EvidenceDocument
+from iasios.applications import integration, services
+from iasios.applications.models import Answer, Claim, Cycle, Dossier, EvidenceDocument
+from tests import factories
 from tests.applications import conftest as files
 
 
@@ -42,3 +43,45 @@ def fill_core(cycle: Cycle, user: Any, *, skip: int = 0) -> list[EvidenceDocumen
         )
         services.evidence_link(answer=answer, document=(policy, rota, on_request)[i % 3], user=user)
     return [policy, rota, on_request]
+
+
+def submit(cycle: Cycle, user: Any) -> Dossier:
+    """The representative signs with their password."""
+    return services.cycle_submit(cycle=cycle, user=user, declaration_accepted=True, password=factories.PASSWORD)
+
+
+def submitted_cycle(cycle: Cycle, cast: Any) -> Dossier:
+    """Fill the core requirements and submit: dossier revision 1."""
+    fill_core(cycle, cast.contributor)
+    return submit(cycle, cast.representative)
+
+
+def decided_cycle(cycle: Cycle, cast: Any, monkeypatch: Any) -> Cycle:
+    """Submitted, assessed (with a ready recommendation standing in for the assessment app), decided."""
+    submitted_cycle(cycle, cast)
+    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
+    services.cycle_start_assessment(cycle=cycle, actor=cast.office)
+    services.cycle_send_to_committee(cycle=cycle, actor=cast.office)
+    services.cycle_mark_decided(cycle=cycle, actor=None)
+    cycle.refresh_from_db()
+    return cycle
+
+
+def answer_for(cycle: Cycle, reference: str) -> Answer:
+    for answer in Answer.objects.filter(cycle=cycle).select_related("requirement__standard", "cycle__facility"):
+        if answer.requirement.reference == reference:
+            return answer
+    raise LookupError(reference)
+
+
+def save(answer: Answer, user: Any, **fields: Any) -> Answer:
+    answer.refresh_from_db()
+    data = {"claim": answer.claim, "na_reason": answer.na_reason, "narrative": answer.narrative} | fields
+    return services.answer_save(
+        answer=answer,
+        user=user,
+        base_revision=answer.revision,
+        data=services.AnswerInput(
+            claim=data["claim"], na_reason=data["na_reason"], narrative=data["narrative"], assignee_id=None
+        ),
+    )

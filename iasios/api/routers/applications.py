@@ -31,7 +31,7 @@ from iasios.applications.access import (
 )
 from iasios.applications.dossier import dossier_verify
 from iasios.applications.filetypes import RefusedFile, sanitise_file_name
-from iasios.applications.models import Answer, Cycle, CycleStatus, Dossier, EvidenceDocument, EvidenceLink
+from iasios.applications.models import EDITABLE_CYCLE_STATES, Answer, Cycle, Dossier, EvidenceDocument, EvidenceLink
 from iasios.applications.uploads import evidence_upload_handlers, too_large_message
 from iasios.facilities.access import get_visible_facility_or_404
 from iasios.facilities.models import Facility
@@ -235,7 +235,7 @@ def _document_out(document: EvidenceDocument) -> dict[str, Any]:
 
 def _writable_cycle(request: HttpRequest, cycle_id: UUID) -> Cycle:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    if cycle.status != CycleStatus.DRAFT:
+    if cycle.status not in EDITABLE_CYCLE_STATES:
         raise services.CycleLocked("This application has been submitted; it can no longer be changed.")
     if not can_edit_cycle(request.user, cycle):
         raise PermissionDenied("You may not change this application.")
@@ -469,7 +469,7 @@ def preflight(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
 )
 def submit(request: HttpRequest, cycle_id: UUID, payload: SubmitIn) -> Status:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    if cycle.status != CycleStatus.DRAFT:
+    if cycle.status not in EDITABLE_CYCLE_STATES:
         raise services.CycleLocked("This application has already been submitted.")
     if not can_submit_cycle(request.user, cycle):
         raise PermissionDenied("Only the authorised representative can sign and submit.")
