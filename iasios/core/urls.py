@@ -1,6 +1,7 @@
 from django.urls import path
 
 from iasios.core import views
+from iasios.decisions import views_committee
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,5 +11,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("office/", views.office_home, name="office_home"),
     path("assessor/", views.assessor_home, name="assessor_home"),
-    path("committee/", views.committee_home, name="committee_home"),
+    path("committee/", views_committee.queue, name="committee_home"),
 ]

@@ -49,11 +49,6 @@ def assessor_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/assessor_home.html")
 
 
-@programme_role_required(ProgrammeRoleName.COMMITTEE)
-def committee_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/committee_home.html")
-
-
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:

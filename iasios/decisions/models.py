@@ -45,6 +45,9 @@ class Decision(BaseModel):
         _("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.VOTING, editable=False
     )
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True, editable=False)
+    recommended_outcome = models.CharField(
+        _("recommended outcome"), max_length=24, choices=Outcome.choices, blank=True, editable=False
+    )
     dossier_sha256 = models.CharField(_("dossier SHA-256"), max_length=64, blank=True, editable=False)
     decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
@@ -83,6 +86,12 @@ class Vote(BaseModel):
     outcome = models.CharField(_("vote"), max_length=24, choices=Outcome.choices)
     comment = models.TextField(_("comment"), blank=True)
     conditions = models.TextField(_("proposed conditions"), blank=True, help_text=_("One a line."))
+    areas = models.CharField(
+        _("areas to amend"),
+        max_length=300,
+        blank=True,
+        help_text=_("Requirement references beyond those the assessors flagged, e.g. “1c 4b”."),
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -6,14 +6,27 @@ applications and assessment apps (docs/cycle-lifecycle.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from iasios.decisions import integration
 from iasios.decisions.dates import add_months
-from iasios.decisions.models import CURRENT_AWARD_STATES, Award, AwardStatus
+from iasios.decisions.models import (
+    CURRENT_AWARD_STATES,
+    ActionStatus,
+    Appeal,
+    AppealStatus,
+    Award,
+    AwardStatus,
+    CorrectiveAction,
+    Decision,
+    DecisionStatus,
+    Vote,
+)
 from iasios.facilities.models import Facility
 from iasios.standards.programme import ProgrammeSettings
 
@@ -78,3 +91,149 @@ def recertification_open(facility: Facility, today: date | None = None) -> bool:
     if award is None:
         return False
     return recertification_opens_on(award) <= today <= award.valid_until
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+@dataclass
+class QueueRow:
+    cycle: Any
+    decision: Decision | None
+    quorum: int
+    votes: int
+    my_vote: Vote | None
+    excluded: bool
+
+
+def committee_queue(user: Any) -> list[QueueRow]:
+    """Cycles with the committee, each with its open round's votes, in a fixed number of queries."""
+    from iasios.applications.models import Cycle
+
+    cycles = (
+        Cycle.objects.filter(status="with_committee")
+        .select_related("facility", "framework")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(status=DecisionStatus.VOTING).prefetch_related(
+                    "votes", "excluded_members"
+                ),
+                to_attr="open_rounds",
+            )
+        )
+        .order_by("submitted_at", "created_at")
+    )
+    set_aside_voters: dict[Any, set[Any]] = {}
+    for cycle_id, member_id in Vote.objects.filter(
+        decision__status=DecisionStatus.SET_ASIDE, decision__cycle__status="with_committee"
+    ).values_list("decision__cycle_id", "member_id"):
+        set_aside_voters.setdefault(cycle_id, set()).add(member_id)
+    rows = []
+    for cycle in cycles:
+        decision = cycle.open_rounds[0] if cycle.open_rounds else None
+        votes = list(decision.votes.all()) if decision else []
+        mine = next((v for v in votes if v.member_id == user.pk), None)
+        rows.append(
+            QueueRow(
+                cycle=cycle,
+                decision=decision,
+                quorum=programme_settings_for(cycle).committee_quorum,
+                votes=len(votes),
+                my_vote=mine,
+                excluded=user.pk in set_aside_voters.get(cycle.pk, set()),
+            )
+        )
+    return rows
+
+
+def appeals_lodged() -> list[Appeal]:
+    return list(
+        Appeal.objects.filter(status=AppealStatus.LODGED)
+        .select_related("decision__cycle__facility", "lodged_by")
+        .prefetch_related("decision__votes")
+        .order_by("lodged_on", "created_at")
+    )
+
+
+@dataclass
+class RatingRow:
+    requirement: Any
+    consolidated: str
+    assessors: list[tuple[str, str, str]]
+    flagged: bool
+
+
+def committee_file(cycle: Any) -> dict[str, Any]:
+    """What a member reads before voting: recommendation, dossier and ratings."""
+    from iasios.standards.models import Requirement
+
+    recommendation = integration.recommendation_for(cycle)
+    consolidated = integration.consolidated_ratings(cycle)
+    by_assessor = integration.assessor_ratings(cycle)
+    flagged = {str(pk) for pk in (recommendation.flagged_requirement_ids if recommendation else ())}
+    rows = [
+        RatingRow(
+            requirement=r,
+            consolidated=consolidated.get(r.pk, ""),
+            assessors=by_assessor.get(r.pk, []),
+            flagged=str(r.pk) in flagged,
+        )
+        for r in Requirement.objects.filter(framework_id=cycle.framework_id)
+        .select_related("standard")
+        .order_by("position")
+    ]
+    return {
+        "recommendation": recommendation,
+        "dossier": integration.latest_dossier(cycle),
+        "rows": rows,
+        "decisions": list(
+            Decision.objects.filter(cycle=cycle).exclude(status=DecisionStatus.VOTING).order_by("-round")
+        ),
+    }
+
+
+def decision_detail(decision: Decision) -> dict[str, Any]:
+    return {
+        "votes": sorted(decision.votes.all(), key=lambda v: v.created_at),
+        "actions": list(decision.corrective_actions.select_related("verified_by")),
+        "areas": list(decision.areas_to_amend.select_related("standard").order_by("position")),
+        "appeal": decision.appeals.select_related("lodged_by", "heard_by").prefetch_related("documents").first(),
+        "award": Award.objects.filter(decision=decision).select_related("certificate").first(),
+    }
+
+
+def facility_record(facility: Facility) -> dict[str, Any]:
+    """A facility's decisions (with appeals) and awards (with certificates)."""
+    return {
+        "decisions": list(
+            Decision.objects.filter(cycle__facility=facility)
+            .exclude(status=DecisionStatus.VOTING)
+            .select_related("cycle")
+            .prefetch_related("appeals")
+            .order_by("-decided_on", "-round")
+        ),
+        "awards": list(
+            Award.objects.filter(facility=facility).select_related("certificate").order_by("-valid_from", "-created_at")
+        ),
+        "current": current_award(facility),
+    }
+
+
+def office_overview() -> dict[str, Any]:
+    return {
+        "open_actions": list(
+            CorrectiveAction.objects.filter(status=ActionStatus.OPEN)
+            .select_related("decision__cycle__facility")
+            .order_by("due_on")
+        ),
+        "recent": list(
+            Decision.objects.exclude(status=DecisionStatus.VOTING)
+            .select_related("cycle__facility")
+            .order_by("-decided_on", "-created_at")[:50]
+        ),
+        "appeals": appeals_lodged(),
+        "awards": list(
+            Award.objects.select_related("facility", "certificate").order_by("status", "valid_until", "facility__name")
+        ),
+    }

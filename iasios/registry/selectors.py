@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from iasios.facilities.countries import country_name
@@ -61,7 +63,30 @@ class RegistryEntry:
         }
 
 
+def with_award(facilities: QuerySet[Facility]) -> QuerySet[Facility]:
+    """Annotate each facility with its level, valid-until date and certificate token.
+
+    The one place the public level is decided: from the facility's award in force (status
+    valid). A suspended, withdrawn, expired or superseded award shows nothing: the centre falls
+    back to "enrolled" while its membership is (for_public_registry lists enrolled centres only).
+    Subqueries keep the query count constant however many centres are listed.
+    """
+    from iasios.certificates.models import Certificate
+    from iasios.decisions.models import Award, AwardStatus
+
+    in_force = Award.objects.filter(facility=OuterRef("pk"), status=AwardStatus.VALID).order_by("-valid_from")
+    token = Certificate.objects.filter(award__facility=OuterRef("pk"), award__status=AwardStatus.VALID).order_by(
+        "-award__valid_from"
+    )
+    return facilities.annotate(
+        public_level=Coalesce(Subquery(in_force.values("level")[:1]), Value("enrolled")),
+        public_valid_until=Subquery(in_force.values("valid_until")[:1]),
+        certificate_token=Subquery(token.values("token")[:1]),
+    )
+
+
 def _entry(facility: Facility) -> RegistryEntry:
+    token = getattr(facility, "certificate_token", None)
     return RegistryEntry(
         id=str(facility.pk),
         name=facility.name,
@@ -69,9 +94,9 @@ def _entry(facility: Facility) -> RegistryEntry:
         city=facility.city,
         country=facility.country,
         country_name=str(country_name(facility.country)),
-        level="enrolled",
-        valid_until=None,
-        verify_url="",
+        level=facility.public_level,  # type: ignore[attr-defined]
+        valid_until=facility.public_valid_until,  # type: ignore[attr-defined]
+        verify_url=settings.SITE_URL + reverse("certificates:verify", args=[token]) if token else "",
         website=facility.website,
         latitude=facility.latitude,
         longitude=facility.longitude,
@@ -79,21 +104,20 @@ def _entry(facility: Facility) -> RegistryEntry:
 
 
 def registry_entries(*, q: str = "", country: str = "", city: str = "", level: str = "") -> list[RegistryEntry]:
-    facilities = Facility.objects.for_public_registry().order_by("country", "city", "name")
+    facilities = with_award(Facility.objects.for_public_registry()).order_by("country", "city", "name")
     if q:
         facilities = facilities.filter(Q(name__icontains=q) | Q(institution__icontains=q) | Q(city__icontains=q))
     if country:
         facilities = facilities.filter(country=country.upper())
     if city:
         facilities = facilities.filter(city__iexact=city)
-    entries = [_entry(f) for f in facilities]
     if level:
-        entries = [e for e in entries if e.level == level]
-    return entries
+        facilities = facilities.filter(public_level=level)
+    return [_entry(f) for f in facilities]
 
 
 def registry_entry(facility_id: Any) -> RegistryEntry | None:
-    facility = Facility.objects.for_public_registry().filter(pk=facility_id).first()
+    facility = with_award(Facility.objects.for_public_registry()).filter(pk=facility_id).first()
     return _entry(facility) if facility else None
 
 

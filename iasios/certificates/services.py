@@ -1,0 +1,43 @@
+"""Issuing certificates."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from iasios.certificates.models import Certificate
+from iasios.core.events import record_event
+from iasios.core.numbering import next_number
+from iasios.decisions.models import Award
+
+SERIES = "certificate"
+
+
+def certificate_number(year: int, sequence: int) -> str:
+    return f"IO-{year}-{sequence:04d}"
+
+
+@transaction.atomic
+def certificate_issue(*, award: Award) -> Certificate:
+    """The award's certificate, numbered gaplessly within the year of issue (the award's start)."""
+    existing = Certificate.objects.filter(award=award).first()
+    if existing is not None:
+        return existing
+    year = award.valid_from.year
+    sequence = next_number(SERIES, year)
+    facility = award.facility
+    certificate = Certificate.objects.create(
+        award=award,
+        number=certificate_number(year, sequence),
+        year=year,
+        sequence=sequence,
+        facility_name=facility.name,
+        institution=facility.institution,
+        city=facility.city,
+        country=facility.country,
+        level=award.level,
+        valid_from=award.valid_from,
+        valid_until=award.valid_until,
+        issued_on=award.valid_from,
+    )
+    record_event(obj=certificate, action="issue", data={"number": certificate.number, "award": str(award.pk)})
+    return certificate

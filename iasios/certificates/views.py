@@ -1,0 +1,70 @@
+"""Public verification of a certificate, the certificate PDF, and the seal images."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from iasios.certificates.documents import SEAL_LEVEL_NAMES, certificate_pdf, seal_svg
+from iasios.certificates.models import Certificate
+from iasios.decisions.access import get_visible_award_or_404
+from iasios.decisions.views import pdf_response
+from iasios.facilities.countries import country_name
+
+
+@never_cache
+@require_GET
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The live status of the award behind a certificate; no caching, so a change shows at once."""
+    certificate = Certificate.objects.select_related("award__facility").filter(token=token).first()
+    if certificate is None:
+        raise Http404
+    context = {
+        "certificate": certificate,
+        "award": certificate.award,
+        "country": country_name(certificate.country),
+    }
+    response = render(request, "certificates/verify.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = get_visible_award_or_404(request.user, award_id)
+    certificate = Certificate.objects.filter(award=award).first()
+    if certificate is None:
+        raise Http404
+    return pdf_response(certificate_pdf(certificate), f"certificate-{certificate.number}.pdf")
+
+
+def _svg(content: str, filename: str, *, private: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=86400"
+    return response
+
+
+@require_GET
+def seal(request: HttpRequest, level: str) -> HttpResponse:
+    """The generic seal of a level: no facility data, so public."""
+    if level not in SEAL_LEVEL_NAMES:
+        raise Http404
+    return _svg(seal_svg(level), f"seal-{level}.svg", private=False)
+
+
+@login_required
+@require_GET
+def award_seal(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    """The seal with the facility's name and the end of the term, for the facility's own use."""
+    award = get_visible_award_or_404(request.user, award_id)
+    content = seal_svg(award.level, facility_name=award.facility.name, valid_until=award.valid_until.isoformat())
+    return _svg(content, f"seal-{award.level}-{award.valid_until}.svg", private=True)

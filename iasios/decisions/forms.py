@@ -1,0 +1,68 @@
+"""Forms of the committee, the facility and the office. Validation of rules lives in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from iasios.decisions.models import Outcome
+
+
+class VoteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Your vote"), choices=Outcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        required=False,
+        help_text=_("One a line. Conditions of the outcome that wins are recorded in the decision."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    areas = forms.CharField(
+        label=_("Areas to amend"),
+        required=False,
+        max_length=300,
+        help_text=_("For “areas to amend”: requirement references beyond those the assessors flagged, e.g. “1c 4b”."),
+    )
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(label=_("Grounds of the appeal"), widget=forms.Textarea(attrs={"rows": 8}))
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Supporting documents"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From your evidence library; upload new documents there first."),
+    )
+
+    def __init__(self, *args: Any, documents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = documents  # type: ignore[attr-defined]
+
+
+class AppealDecisionForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("The panel's finding"),
+        choices=[
+            ("upheld", _("Upheld: the decision is set aside")),
+            ("dismissed", _("Dismissed: the decision stands")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class CorrectiveActionForm(forms.Form):
+    description = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label=_("Owner at the facility"), max_length=150, help_text=_("A name or a role."))
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class VerifyForm(forms.Form):
+    note = forms.CharField(label=_("Verification note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,379 @@
+"""Writes of the decisions app: votes and decisions, corrective actions, appeals, awards.
+
+Majority rule (docs/decisions/0011-decisions-and-awards.md): a decision is taken by the vote
+that brings the round to the quorum or beyond, when one outcome has more than half of the
+votes cast. A tie (or a split with no majority) keeps the round open: more members vote, or
+members change their vote, which they may do until the decision is taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iasios.core.events import record_event
+from iasios.decisions import integration, notifications
+from iasios.decisions.access import can_lodge_appeal, can_manage_actions, can_vote, is_committee
+from iasios.decisions.dates import add_months
+from iasios.decisions.lifecycle import ACTION_LIFECYCLE, APPEAL_LIFECYCLE, AWARD_LIFECYCLE, DECISION_LIFECYCLE
+from iasios.decisions.models import (
+    AWARDING_OUTCOMES,
+    CURRENT_AWARD_STATES,
+    Appeal,
+    Award,
+    AwardLevel,
+    CorrectiveAction,
+    Decision,
+    DecisionStatus,
+    Outcome,
+    Vote,
+)
+from iasios.decisions.selectors import current_programme_settings_or, programme_settings_for
+
+WITH_COMMITTEE = "with_committee"
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
+
+
+def parse_references(cycle: Any, text: str) -> list[Any]:
+    """Requirement references typed by a member (“1c, 4b”) → requirement ids of the cycle's framework.
+
+    Raises ValidationError naming the references that do not exist.
+    """
+    from iasios.standards.models import Requirement
+
+    wanted = [ref.lower() for ref in re.split(r"[\s,;]+", text.strip()) if ref]
+    if not wanted:
+        return []
+    known = {
+        f"{r.standard.number}{r.letter}".lower(): r.pk
+        for r in Requirement.objects.filter(framework_id=cycle.framework_id).select_related("standard")
+    }
+    unknown = [ref for ref in wanted if ref not in known]
+    if unknown:
+        raise ValidationError(
+            {"areas": _("No such requirement in this framework: %(refs)s.") % {"refs": ", ".join(unknown)}}
+        )
+    return list(dict.fromkeys(known[ref] for ref in wanted))
+
+
+# ----------------------------------------------------------------------------- decision rounds
+
+
+def excluded_members_for(cycle: Any) -> set[Any]:
+    """Members who took part in a decision on this cycle that was set aside on appeal."""
+    return set(
+        Vote.objects.filter(decision__cycle=cycle, decision__status=DecisionStatus.SET_ASIDE).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def decision_round_open(*, cycle: Any) -> Decision:
+    """The cycle's open round, opened now if there is none. The cycle must be with the committee."""
+    from iasios.applications.models import Cycle
+
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    existing = Decision.objects.filter(cycle=cycle, status=DecisionStatus.VOTING).first()
+    if existing is not None:
+        return existing
+    if cycle.status != WITH_COMMITTEE:
+        raise ValidationError(_("This application is not with the committee."))
+    last = Decision.objects.filter(cycle=cycle).aggregate(n=Max("round"))["n"] or 0
+    decision = Decision.objects.create(cycle=cycle, round=last + 1)
+    excluded = excluded_members_for(cycle)
+    if excluded:
+        decision.excluded_members.set(excluded)
+    record_event(obj=decision, action="open_round", to_state=DecisionStatus.VOTING, data={"round": decision.round})
+    return decision
+
+
+def majority_outcome(outcomes: Iterable[str], quorum: int) -> str | None:
+    """The outcome with more than half of the votes, once at least `quorum` votes are cast."""
+    cast = list(outcomes)
+    if len(cast) < max(quorum, 1):
+        return None
+    outcome, count = Counter(cast).most_common(1)[0]
+    return outcome if count * 2 > len(cast) else None
+
+
+@transaction.atomic
+def vote_cast(
+    *,
+    cycle: Any,
+    member: Any,
+    outcome: str,
+    comment: str = "",
+    conditions: str = "",
+    areas: str = "",
+    today: date | None = None,
+) -> Vote:
+    """Record (or change) a member's vote in the cycle's open round; take the decision when it is due."""
+    if not is_committee(member):
+        raise PermissionDenied(_("Only committee members vote."))
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+    decision = decision_round_open(cycle=cycle)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not can_vote(member, decision):
+        raise PermissionDenied(_("You took part in the decision set aside on appeal: you may not vote in this round."))
+    listed = parse_references(decision.cycle, areas)  # refuse unknown references before anything is saved
+    if outcome == Outcome.AREAS_TO_AMEND and not listed:
+        recommendation = integration.recommendation_for(decision.cycle)
+        if recommendation is None or not recommendation.flagged_requirement_ids:
+            raise ValidationError({"areas": _("Name the requirements the facility must amend.")})
+    vote, created = Vote.objects.update_or_create(
+        decision=decision,
+        member=member,
+        defaults={"outcome": outcome, "comment": comment.strip(), "conditions": conditions.strip(), "areas": areas},
+    )
+    record_event(
+        obj=decision,
+        action="vote" if created else "vote_changed",
+        actor=member,
+        data={"outcome": outcome},
+    )
+    quorum = programme_settings_for(decision.cycle).committee_quorum
+    winner = majority_outcome(decision.votes.values_list("outcome", flat=True), quorum)
+    if winner is not None:
+        _take(decision, winner, _today(today))
+    return vote
+
+
+def _take(decision: Decision, outcome: str, today: date) -> Decision:
+    cycle = decision.cycle
+    dossier = integration.latest_dossier(cycle)
+    recommendation = integration.recommendation_for(cycle)
+    winning = list(decision.votes.filter(outcome=outcome).order_by("created_at"))
+    conditions = list(dict.fromkeys(line for vote in winning for line in _lines(vote.conditions)))
+    areas: list[Any] = []
+    resubmit_by = None
+    if outcome == Outcome.AREAS_TO_AMEND:
+        flagged = list(recommendation.flagged_requirement_ids) if recommendation else []
+        listed = [pk for vote in winning for pk in parse_references(cycle, vote.areas)]
+        areas = list(dict.fromkeys([*flagged, *listed]))
+        # The same window the applications app gives the reopened cycle: the programme's current one.
+        resubmit_by = add_months(today, current_programme_settings_or(cycle).resubmission_window_months)
+    decision = DECISION_LIFECYCLE.apply(
+        decision,
+        "take",
+        data={"outcome": outcome, "votes": dict(Counter(decision.votes.values_list("outcome", flat=True)))},
+        changes={
+            "outcome": outcome,
+            "decided_on": today,
+            "dossier_sha256": getattr(dossier, "sha256", "") or "",
+            "recommended_outcome": recommendation.outcome if recommendation else "",
+            "conditions": conditions,
+            "resubmit_by": resubmit_by,
+        },
+    )
+    if areas:
+        decision.areas_to_amend.set(areas)
+    integration.cycle_mark_decided(cycle=cycle)
+    if outcome in AWARDING_OUTCOMES:
+        award_grant(decision=decision)
+    if outcome == Outcome.AREAS_TO_AMEND:
+        integration.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=areas)
+    notifications.decision_taken(decision)
+    return decision
+
+
+# ----------------------------------------------------------------------------- corrective actions
+
+
+def _require_office(actor: Any) -> None:
+    if not can_manage_actions(actor):
+        raise PermissionDenied(_("Only the programme office records corrective actions."))
+
+
+@transaction.atomic
+def action_add(*, decision: Decision, actor: Any, description: str, owner: str, due_on: date) -> CorrectiveAction:
+    _require_office(actor)
+    if decision.status != DecisionStatus.DECIDED:
+        raise ValidationError(_("Corrective actions belong to a decision that has been taken."))
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("Describe the corrective action.")
+    if not owner.strip():
+        errors["owner"] = _("Name who at the facility owns it.")
+    if decision.decided_on and due_on < decision.decided_on:
+        errors["due_on"] = _("The due date cannot be before the decision.")
+    if errors:
+        raise ValidationError(errors)
+    action = CorrectiveAction.objects.create(
+        decision=decision, description=description.strip(), owner=owner.strip(), due_on=due_on
+    )
+    record_event(obj=action, action="add", actor=actor, to_state=action.status)
+    return action
+
+
+def action_verify(*, action: CorrectiveAction, actor: Any, note: str) -> CorrectiveAction:
+    return ACTION_LIFECYCLE.apply(
+        action,
+        "verify",
+        actor=actor,
+        reason=note,
+        changes={"verified_by": actor, "verified_at": timezone.now(), "verification_note": note.strip()},
+    )
+
+
+# ----------------------------------------------------------------------------- appeals
+
+
+def appeal_deadline(decision: Decision) -> date | None:
+    if decision.decided_on is None:
+        return None
+    return decision.decided_on + timedelta(days=programme_settings_for(decision.cycle).appeal_window_days)
+
+
+def appeal_refusal(decision: Decision, today: date | None = None) -> str | None:
+    """Why no appeal can be lodged against the decision now, or None."""
+    if decision.status != DecisionStatus.DECIDED:
+        return _("Only a decision that stands can be appealed.")
+    if decision.appeals.exists():
+        return _("An appeal against this decision has already been lodged.")
+    deadline = appeal_deadline(decision)
+    if deadline is not None and _today(today) > deadline:
+        return _("The appeal window closed on %(date)s.") % {"date": deadline.isoformat()}
+    return None
+
+
+@transaction.atomic
+def appeal_lodge(
+    *, decision: Decision, user: Any, grounds: str, document_ids: Iterable[Any] = (), today: date | None = None
+) -> Appeal:
+    if not can_lodge_appeal(user, decision):
+        raise PermissionDenied(_("Only the authorised representative can lodge an appeal."))
+    decision = Decision.objects.select_for_update().select_related("cycle__framework").get(pk=decision.pk)
+    refusal = appeal_refusal(decision, today)
+    if refusal:
+        raise ValidationError(refusal)
+    if not grounds.strip():
+        raise ValidationError({"grounds": _("State the grounds of the appeal.")})
+    from iasios.applications.models import EvidenceDocument
+
+    ids = list(document_ids)
+    documents = list(EvidenceDocument.objects.filter(pk__in=ids, facility_id=decision.cycle.facility_id))
+    if len(documents) != len(set(ids)):
+        raise ValidationError({"documents": _("Choose documents from your facility's evidence library.")})
+    appeal = Appeal.objects.create(decision=decision, lodged_by=user, lodged_on=_today(today), grounds=grounds.strip())
+    appeal.documents.set(documents)
+    record_event(obj=appeal, action="lodge", actor=user, to_state=appeal.status)
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: Appeal, member: Any, upheld: bool, reasons: str, today: date | None = None) -> Appeal:
+    """Uphold (the decision is set aside and the committee decides again without its voters) or dismiss."""
+    day = _today(today)
+    appeal = APPEAL_LIFECYCLE.apply(
+        appeal,
+        "uphold" if upheld else "dismiss",
+        actor=member,
+        reason=reasons,
+        changes={"heard_by": member, "decided_on": day, "reasons": reasons.strip()},
+    )
+    if upheld:
+        decision = Decision.objects.select_related("cycle").get(pk=appeal.decision_id)
+        why = _("Decision set aside on appeal: %(reasons)s") % {"reasons": reasons.strip()}
+        DECISION_LIFECYCLE.apply(decision, "set_aside", reason=why)
+        for award in Award.objects.filter(decision=decision, status__in=CURRENT_AWARD_STATES):
+            AWARD_LIFECYCLE.apply(
+                award, "set_aside", reason=why, changes={"status_changed_on": day, "status_reason": why}
+            )
+        integration.cycle_reconsider(cycle=decision.cycle, actor=member, reason=why)
+        decision_round_open(cycle=decision.cycle)
+    notifications.appeal_decided(appeal)
+    return appeal
+
+
+# ----------------------------------------------------------------------------- awards
+
+
+@transaction.atomic
+def award_grant(*, decision: Decision) -> Award:
+    """The award of an accredited or centre-of-excellence decision, and its certificate.
+
+    The facility's previous award, if still current, is superseded first: at most one award
+    is current (a database constraint backs this).
+    """
+    from iasios.certificates.services import certificate_issue
+
+    if decision.outcome not in AWARDING_OUTCOMES or decision.decided_on is None:
+        raise ValidationError(_("Only an accredited or centre-of-excellence decision grants an award."))
+    cycle = decision.cycle
+    facility = cycle.facility
+    for previous in Award.objects.select_for_update().filter(facility=facility, status__in=CURRENT_AWARD_STATES):
+        AWARD_LIFECYCLE.apply(
+            previous,
+            "supersede",
+            reason=_("Superseded by the award of %(date)s.") % {"date": decision.decided_on.isoformat()},
+            changes={"status_changed_on": decision.decided_on},
+        )
+    validity = programme_settings_for(cycle).award_validity_months
+    award = Award.objects.create(
+        facility=facility,
+        cycle=cycle,
+        decision=decision,
+        level=AwardLevel(decision.outcome),
+        valid_from=decision.decided_on,
+        valid_until=add_months(decision.decided_on, validity),
+        status_changed_on=decision.decided_on,
+    )
+    record_event(obj=award, action="grant", to_state=award.status, data={"level": award.level})
+    certificate_issue(award=award)
+    return award
+
+
+def _award_change(award: Award, name: str, actor: Any, reason: str, today: date | None) -> Award:
+    return AWARD_LIFECYCLE.apply(
+        award,
+        name,
+        actor=actor,
+        reason=reason,
+        changes={"status_changed_on": _today(today), "status_reason": reason.strip()},
+    )
+
+
+def award_suspend(*, award: Award, actor: Any, reason: str, today: date | None = None) -> Award:
+    return _award_change(award, "suspend", actor, reason, today)
+
+
+def award_reinstate(*, award: Award, actor: Any, reason: str, today: date | None = None) -> Award:
+    return _award_change(award, "reinstate", actor, reason, today)
+
+
+def award_withdraw(*, award: Award, actor: Any, reason: str, today: date | None = None) -> Award:
+    return _award_change(award, "withdraw", actor, reason, today)
+
+
+def award_sweep(*, today: date | None = None) -> list[Award]:
+    """Expire every current award whose term has ended. Idempotent: expired awards are not current."""
+    day = _today(today)
+    expired = []
+    for award in Award.objects.filter(status__in=CURRENT_AWARD_STATES, valid_until__lt=day):
+        expired.append(
+            AWARD_LIFECYCLE.apply(
+                award,
+                "expire",
+                reason=_("The term ended on %(date)s.") % {"date": award.valid_until.isoformat()},
+                changes={"status_changed_on": day},
+            )
+        )
+    return expired

@@ -1,0 +1,162 @@
+"""Decision pages for the facility (and the office and committee): decision, letter, appeal, awards."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from iasios.applications.models import EvidenceDocument
+from iasios.certificates.documents import SEAL_LEVEL_NAMES, seal_level
+from iasios.core.events import timeline
+from iasios.decisions import selectors, services
+from iasios.decisions.access import (
+    can_lodge_appeal,
+    can_manage_actions,
+    can_manage_award,
+    can_view_facility_awards,
+    get_visible_appeal_or_404,
+    get_visible_award_or_404,
+    get_visible_decision_or_404,
+)
+from iasios.decisions.forms import AppealForm, CorrectiveActionForm, ReasonForm, VerifyForm
+from iasios.decisions.letters import appeal_letter_pdf, decision_letter_pdf
+from iasios.decisions.models import AppealStatus, DecisionStatus
+from iasios.facilities.models import Facility
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def decision_page(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_visible_decision_or_404(request.user, decision_id)
+    if decision.status == DecisionStatus.VOTING:
+        raise Http404  # a round still voting is the committee's business only
+    detail = selectors.decision_detail(decision)
+    return render(
+        request,
+        "decisions/decision.html",
+        {
+            "decision": decision,
+            "facility": decision.cycle.facility,
+            "appeal_deadline": services.appeal_deadline(decision),
+            "appeal_refusal": services.appeal_refusal(decision),
+            "may_appeal": can_lodge_appeal(request.user, decision),
+            "may_manage": can_manage_actions(request.user),
+            "action_form": CorrectiveActionForm(),
+            "verify_form": VerifyForm(),
+            "events": timeline(decision),
+            **detail,
+        },
+    )
+
+
+@login_required
+@require_GET
+def decision_letter(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_visible_decision_or_404(request.user, decision_id)
+    if decision.status == DecisionStatus.VOTING:
+        raise Http404
+    return pdf_response(decision_letter_pdf(decision), f"decision-{decision.decided_on}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_lodge(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_visible_decision_or_404(request.user, decision_id)
+    if decision.status == DecisionStatus.VOTING:
+        raise Http404
+    if not can_lodge_appeal(request.user, decision):
+        raise PermissionDenied(_("Only the authorised representative can lodge an appeal."))
+    refusal = services.appeal_refusal(decision)
+    documents = EvidenceDocument.objects.filter(facility=decision.cycle.facility).order_by("title")
+    form = AppealForm(request.POST or None, documents=documents)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            appeal = services.appeal_lodge(
+                decision=decision,
+                user=request.user,
+                grounds=form.cleaned_data["grounds"],
+                document_ids=[d.pk for d in form.cleaned_data["documents"]],
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Your appeal is lodged. Committee members who took no part will hear it."))
+            return redirect("decisions:appeal", appeal.pk)
+    return render(
+        request,
+        "decisions/appeal_form.html",
+        {"decision": decision, "form": form, "refusal": refusal, "deadline": services.appeal_deadline(decision)},
+    )
+
+
+@login_required
+@require_GET
+def appeal_page(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
+    appeal = get_visible_appeal_or_404(request.user, appeal_id)
+    return render(
+        request,
+        "decisions/appeal.html",
+        {"appeal": appeal, "decision": appeal.decision, "events": timeline(appeal)},
+    )
+
+
+@login_required
+@require_GET
+def appeal_letter(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
+    appeal = get_visible_appeal_or_404(request.user, appeal_id)
+    if appeal.status == AppealStatus.LODGED:
+        raise Http404  # no letter before the panel's finding
+    return pdf_response(appeal_letter_pdf(appeal), f"appeal-{appeal.decided_on}.pdf")
+
+
+@login_required
+@require_GET
+def facility_awards(request: HttpRequest, facility_id: uuid.UUID) -> HttpResponse:
+    facility = Facility.objects.filter(pk=facility_id).first()
+    if facility is None or not can_view_facility_awards(request.user, facility):
+        raise Http404
+    record = selectors.facility_record(facility)
+    return render(
+        request,
+        "decisions/facility_awards.html",
+        {
+            "facility": facility,
+            "seal_levels": [(level, seal_level(level)[0]) for level in SEAL_LEVEL_NAMES],
+            "recertification_open": selectors.recertification_open(facility),
+            **record,
+        },
+    )
+
+
+@login_required
+@require_GET
+def award_page(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+    award = get_visible_award_or_404(request.user, award_id)
+    return render(
+        request,
+        "decisions/award.html",
+        {
+            "award": award,
+            "certificate": getattr(award, "certificate", None),
+            "may_manage": can_manage_award(request.user),
+            "reason_form": ReasonForm(),
+            "events": timeline(award),
+            "recertification_opens_on": selectors.recertification_opens_on(award),
+        },
+    )

@@ -1,0 +1,96 @@
+"""Office pages under /office/decisions/: decisions, corrective actions, awards (suspend, reinstate, withdraw)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from iasios.accounts.access import programme_role_required
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.core.statemachine import TransitionNotAllowed
+from iasios.decisions import selectors, services
+from iasios.decisions.forms import CorrectiveActionForm, ReasonForm, VerifyForm
+from iasios.decisions.models import Award, CorrectiveAction, Decision, DecisionStatus
+
+office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
+
+AWARD_ACTIONS = {
+    "suspend": (
+        services.award_suspend,
+        gettext_lazy("The award is suspended: the registry and verification page say so now."),
+    ),
+    "reinstate": (services.award_reinstate, gettext_lazy("The award is valid again.")),
+    "withdraw": (services.award_withdraw, gettext_lazy("The award is withdrawn.")),
+}
+
+
+@office_only
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "decisions/office_overview.html", selectors.office_overview())
+
+
+@office_only
+@require_POST
+def action_add(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("cycle"), pk=decision_id, status=DecisionStatus.DECIDED
+    )
+    form = CorrectiveActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_add(decision=decision, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Corrective action recorded."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+    return redirect("decisions:detail", decision.pk)
+
+
+@office_only
+@require_POST
+def action_verify(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
+    action = get_object_or_404(CorrectiveAction, pk=action_id)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_verify(action=action, actor=request.user, note=form.cleaned_data["note"])
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Corrective action verified."))
+    else:
+        messages.error(request, _("Write a verification note."))
+    return redirect("decisions:detail", action.decision_id)
+
+
+@office_only
+@require_POST
+def award_change(request: HttpRequest, award_id: uuid.UUID, action: str) -> HttpResponse:
+    if action not in AWARD_ACTIONS:
+        raise Http404
+    award = get_object_or_404(Award, pk=award_id)
+    service, done = AWARD_ACTIONS[action]
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A reason is required."))
+        return redirect("decisions:award", award.pk)
+    try:
+        service(award=award, actor=request.user, reason=form.cleaned_data["reason"])
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("decisions:award", award.pk)
