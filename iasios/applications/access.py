@@ -30,8 +30,12 @@ from iasios.facilities.models import Facility, FacilityStatus
 
 
 def can_view_cycle(user: Any, cycle: Cycle) -> bool:
-    """The facility's members and the office. Assessors gain access per assignment (assessment app)."""
-    return is_office(user) or facility_role(user, cycle.facility) is not None
+    """The facility's members, the office, and assessors with an accepted assignment on the cycle."""
+    if is_office(user) or facility_role(user, cycle.facility) is not None:
+        return True
+    from iasios.assessment.selectors import is_assigned_assessor
+
+    return is_assigned_assessor(user, cycle)
 
 
 def can_edit_cycle(user: Any, cycle: Cycle) -> bool:
@@ -90,7 +94,13 @@ def can_edit_evidence(user: Any, facility: Facility) -> bool:
 
 
 def can_download_revision(user: Any, revision: EvidenceRevision) -> bool:
-    return can_view_evidence(user, revision.document.facility)
+    """Members and the office; assessors with an accepted assignment on any cycle of the facility
+    (the dossier and the answers to their evidence requests point into the facility's library)."""
+    if can_view_evidence(user, revision.document.facility):
+        return True
+    from iasios.assessment.selectors import is_assessor_of_facility
+
+    return is_assessor_of_facility(user, revision.document.facility_id)
 
 
 def get_visible_cycle_or_404(user: Any, pk: Any) -> Cycle:

@@ -1,0 +1,142 @@
+"""Who may see and do what in the assessment. Used by pages, API and downloads alike.
+
+An object the user may not see answers 404 (its existence is not revealed); an action the user
+may not take on an object they can see answers 403.
+
+- The office (and administrators) see every assessment object.
+- An assessor sees their own assignments; the cycle, its dossier, evidence requests and visit
+  only through an accepted (or submitted) assignment on that cycle.
+- An assessor sees the other assessor's ratings only once their own review is submitted.
+- Facility members see the evidence requests of their cycles; editors answer them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
+from iasios.assessment.models import (
+    Assignment,
+    AssignmentStatus,
+    EvidenceRequest,
+    EvidenceRequestStatus,
+)
+from iasios.assessment.selectors import is_assigned_assessor
+from iasios.facilities.access import facility_role, is_office
+
+
+def is_assessor(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_programme_role(ProgrammeRoleName.ASSESSOR))
+
+
+def staff_mfa_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Assessment pages live outside the staff URL prefixes (facilities use them too), so the
+    rule of the staff MFA middleware is applied here: programme staff without MFA set it up first."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from iasios.accounts.middleware import needs_mfa_setup
+
+        if needs_mfa_setup(request.user):
+            return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# ----------------------------------------------------------------------------- assignments
+
+
+def can_view_assignment(user: Any, assignment: Assignment) -> bool:
+    return is_office(user) or assignment.assessor_id == getattr(user, "pk", None)
+
+
+def can_respond(user: Any, assignment: Assignment) -> bool:
+    return assignment.assessor_id == getattr(user, "pk", None) and assignment.status == AssignmentStatus.PROPOSED
+
+
+def can_review(user: Any, assignment: Assignment) -> bool:
+    """Open the review page: the assessor of an accepted or submitted assignment."""
+    return assignment.assessor_id == getattr(user, "pk", None) and assignment.is_working
+
+
+def can_rate(user: Any, assignment: Assignment) -> bool:
+    return (
+        assignment.assessor_id == getattr(user, "pk", None)
+        and assignment.status == AssignmentStatus.ACCEPTED
+        and assignment.cycle.status == "in_assessment"
+    )
+
+
+def can_see_other_ratings(user: Any, assignment: Assignment) -> bool:
+    """Independence: the other assessor's ratings only after submitting one's own."""
+    return assignment.assessor_id == getattr(user, "pk", None) and assignment.status == AssignmentStatus.SUBMITTED
+
+
+def get_own_assignment_or_404(user: Any, pk: Any) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related("cycle__facility", "cycle__framework", "assessor").filter(pk=pk).first()
+    )
+    if assignment is None or not can_view_assignment(user, assignment):
+        raise Http404
+    return assignment
+
+
+# ----------------------------------------------------------------------------- cycles
+
+
+def can_view_assessment(user: Any, cycle: Any) -> bool:
+    """The assessment side of a cycle (visit, requests, others' work): the office and assigned assessors."""
+    return is_office(user) or is_assigned_assessor(user, cycle)
+
+
+# ----------------------------------------------------------------------------- evidence requests
+
+
+def can_view_request(user: Any, request: EvidenceRequest) -> bool:
+    return (
+        is_office(user)
+        or facility_role(user, request.cycle.facility) is not None
+        or is_assigned_assessor(user, request.cycle)
+    )
+
+
+def can_answer_request_role(user: Any, request: EvidenceRequest) -> bool:
+    return facility_role(user, request.cycle.facility) in FACILITY_EDITOR_ROLES
+
+
+def can_answer_request(user: Any, request: EvidenceRequest) -> bool:
+    return request.status == EvidenceRequestStatus.OPEN and can_answer_request_role(user, request)
+
+
+def can_decide_request(user: Any, request: EvidenceRequest) -> bool:
+    """Accept the answer or ask again: the assessor who asked, while their assignment is working."""
+    return (
+        request.status == EvidenceRequestStatus.ANSWERED
+        and request.assignment.assessor_id == getattr(user, "pk", None)
+        and request.assignment.is_working
+    )
+
+
+def can_view_facility_requests(user: Any, cycle: Any) -> bool:
+    return is_office(user) or facility_role(user, cycle.facility) is not None or is_assigned_assessor(user, cycle)
+
+
+def get_visible_request_or_404(user: Any, pk: Any) -> EvidenceRequest:
+    request = (
+        EvidenceRequest.objects.select_related(
+            "cycle__facility", "cycle__framework", "assignment__assessor", "requirement__standard"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None or not can_view_request(user, request):
+        raise Http404
+    return request

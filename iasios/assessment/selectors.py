@@ -1,0 +1,771 @@
+"""Reads of the assessment: the contract for the other apps, the pages' data, the decision clock.
+
+The contract (docs/cycle-lifecycle.md): `is_assigned_assessor`, `recommendation_ready`,
+`recommendation_for`, `consolidated_ratings`. Every page reader costs a fixed number of queries.
+
+What an assessor reads of the facility's work always comes from the frozen dossier snapshot,
+never from the live answers: the assessment is of what was submitted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from iasios.applications.models import Cycle, Dossier
+from iasios.assessment import rules
+from iasios.assessment.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    WORKING_ASSIGNMENT_STATES,
+    AssessorProfile,
+    Assignment,
+    AssignmentStatus,
+    ConsolidatedRating,
+    EvidenceRequest,
+    EvidenceRequestMessage,
+    EvidenceRequestStatus,
+    Outcome,
+    OutcomeOverride,
+    RequirementRating,
+    Visit,
+    VisitFinding,
+)
+from iasios.standards.models import Requirement
+
+# Two assessors per application (DOMAIN.md §2 step 7). The programme settings carry no such
+# number yet; a setting named `assessors_per_cycle` is read when it exists.
+DEFAULT_ASSESSORS_PER_CYCLE = 2
+PREVIEWABLE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def assessors_per_cycle(cycle: Cycle) -> int:
+    return int(getattr(cycle.framework.settings, "assessors_per_cycle", DEFAULT_ASSESSORS_PER_CYCLE))
+
+
+# ----------------------------------------------------------------------------- the contract
+
+
+def is_assigned_assessor(user: Any, cycle: Cycle) -> bool:
+    """Does `user` work on `cycle` through an accepted (or submitted) assignment? Cached per request."""
+    if not getattr(user, "is_authenticated", False) or cycle is None:
+        return False
+    cache: dict[Any, bool] = user.__dict__.setdefault("_assessor_cycles", {})
+    if cycle.pk not in cache:
+        cache[cycle.pk] = Assignment.objects.filter(
+            cycle_id=cycle.pk, assessor_id=user.pk, status__in=WORKING_ASSIGNMENT_STATES
+        ).exists()
+    return cache[cycle.pk]
+
+
+def is_assessor_of_facility(user: Any, facility_id: Any) -> bool:
+    """Assigned (accepted) on any cycle of the facility: opens the facility's evidence files."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cache: dict[Any, bool] = user.__dict__.setdefault("_assessor_facilities", {})
+    if facility_id not in cache:
+        cache[facility_id] = Assignment.objects.filter(
+            cycle__facility_id=facility_id, assessor_id=user.pk, status__in=WORKING_ASSIGNMENT_STATES
+        ).exists()
+    return cache[facility_id]
+
+
+def forget_assessor_cache(user: Any) -> None:
+    for key in ("_assessor_cycles", "_assessor_facilities"):
+        getattr(user, "__dict__", {}).pop(key, None)
+
+
+# ----------------------------------------------------------------------------- dossiers
+
+
+DOSSIER_ORDER = ("number", "created_at") if any(f.name == "number" for f in Dossier._meta.fields) else ("created_at",)
+
+
+def latest_dossier(cycle: Cycle) -> Dossier | None:
+    try:
+        from iasios.applications.selectors import latest_dossier as applications_latest
+    except ImportError:
+        applications_latest = None
+    if applications_latest is not None:
+        return applications_latest(cycle)  # type: ignore[no-any-return]
+    return Dossier.objects.filter(cycle=cycle).order_by(*[f"-{f}" for f in DOSSIER_ORDER]).first()
+
+
+def dossier_revisions(cycle: Cycle) -> list[Dossier]:
+    """Every dossier revision of the cycle, oldest first."""
+    return list(
+        Dossier.objects.filter(cycle=cycle).order_by(*DOSSIER_ORDER).select_related("signed_by").defer("snapshot")
+    )
+
+
+def _answer_fingerprint(answer: dict[str, Any]) -> tuple[Any, ...]:
+    evidence = tuple(
+        sorted((e.get("document"), (e.get("revision") or {}).get("sha256")) for e in answer.get("evidence", []))
+    )
+    return (answer.get("claim"), answer.get("na_reason"), answer.get("narrative"), evidence)
+
+
+def snapshot_changes(old: Dossier, new: Dossier) -> set[str]:
+    """References of the requirements whose answer or evidence differ between two snapshots."""
+    before = {a["requirement"]: _answer_fingerprint(a) for a in old.snapshot.get("answers", [])}
+    after = {a["requirement"]: _answer_fingerprint(a) for a in new.snapshot.get("answers", [])}
+    return {ref for ref in before.keys() | after.keys() if before.get(ref) != after.get(ref)}
+
+
+def changed_references(cycle: Cycle, old: Dossier, new: Dossier) -> set[str]:
+    """The applications app's `dossier_changes` when it exists, else the snapshot comparison."""
+    try:
+        from iasios.applications.selectors import dossier_changes
+    except ImportError:
+        return snapshot_changes(old, new)
+    refs: set[str] = set()
+    for item in dossier_changes(old, new):
+        if isinstance(item, str):
+            refs.add(item)
+        elif hasattr(item, "requirement"):
+            refs.add(str(getattr(item.requirement, "reference", item.requirement)))
+        elif hasattr(item, "reference"):
+            refs.add(str(item.reference))
+        elif isinstance(item, dict) and "requirement" in item:
+            refs.add(str(item["requirement"]))
+        else:
+            refs.add(str(item))
+    return refs
+
+
+def requirements_of(cycle: Cycle) -> list[Requirement]:
+    return list(
+        Requirement.objects.filter(framework_id=cycle.framework_id).select_related("standard").order_by("position")
+    )
+
+
+@dataclass(frozen=True)
+class Round:
+    """The dossier revision under assessment and what must be (re-)rated in it."""
+
+    dossier: Dossier | None
+    previous: Dossier | None
+    number: int
+    # None: everything (first round); else the requirement ids flagged or changed.
+    scope: frozenset[int] | None
+    changed_refs: frozenset[str] = frozenset()
+
+    def in_scope(self, requirement_id: int) -> bool:
+        return self.scope is None or requirement_id in self.scope
+
+
+def current_round(cycle: Cycle, requirements: list[Requirement] | None = None) -> Round:
+    ids = list(Dossier.objects.filter(cycle=cycle).order_by(*DOSSIER_ORDER).values_list("pk", flat=True))
+    # Only the two newest snapshots are read.
+    revisions = list(Dossier.objects.filter(pk__in=ids[-2:]).order_by(*DOSSIER_ORDER)) if ids else []
+    dossier = revisions[-1] if revisions else None
+    previous = revisions[-2] if len(revisions) > 1 else None
+    if dossier is None or previous is None:
+        return Round(dossier, None, len(ids), None)
+    requirements = requirements if requirements is not None else requirements_of(cycle)
+    changed = changed_references(cycle, previous, dossier)
+    flagged = {
+        pk
+        for pk, rating in ConsolidatedRating.objects.filter(cycle=cycle).values_list("requirement_id", "rating")
+        if rating not in rules.COUNTS_AS_MET
+    }
+    scope = {r.pk for r in requirements if r.reference in changed} | flagged
+    return Round(dossier, previous, len(ids), frozenset(scope), frozenset(changed))
+
+
+def rating_is_current(rating: Any, round_: Round) -> bool:
+    """A rating counts in this round when it was given on this dossier or its requirement is not re-rated."""
+    return rating.dossier_id == getattr(round_.dossier, "pk", None) or not round_.in_scope(rating.requirement_id)
+
+
+# ----------------------------------------------------------------------------- assessors and assignments
+
+
+def assignments_for_assessor(user: Any) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(assessor=user)
+        .exclude(status__in=[AssignmentStatus.WITHDRAWN])
+        .select_related("cycle__facility", "cycle__framework")
+        .annotate(
+            rated=Count("ratings", distinct=True),
+            open_requests=Count(
+                "evidence_requests", filter=Q(evidence_requests__status=EvidenceRequestStatus.OPEN), distinct=True
+            ),
+        )
+        .order_by("-created_at")
+    )
+
+
+def active_assignments(cycle: Cycle) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(cycle=cycle, status__in=ACTIVE_ASSIGNMENT_STATES)
+        .select_related("assessor")
+        .order_by("created_at")
+    )
+
+
+def cycle_assignments(cycle: Cycle) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(cycle=cycle)
+        .select_related("assessor", "assigned_by")
+        .annotate(rated=Count("ratings"))
+        .order_by("created_at")
+    )
+
+
+def assessor_profiles() -> QuerySet[AssessorProfile]:
+    return AssessorProfile.objects.select_related("user").annotate(
+        active=Count("user__assignments", filter=Q(user__assignments__status__in=ACTIVE_ASSIGNMENT_STATES))
+    )
+
+
+def conflict_reasons(profile: AssessorProfile, facility: Any) -> list[str]:
+    """Why this assessor may not assess this facility (empty: no known conflict)."""
+    from django.utils.translation import gettext as _
+
+    reasons = []
+    if profile.country and profile.country.upper() == (facility.country or "").upper():
+        reasons.append(_("same country as the facility (%(country)s)") % {"country": facility.country})
+    if profile.institution.strip() and profile.institution.strip().casefold() == (
+        (facility.institution or "").strip().casefold()
+    ):
+        reasons.append(_("same institution as the facility (%(name)s)") % {"name": facility.institution})
+    return reasons
+
+
+@dataclass
+class Candidate:
+    profile: AssessorProfile
+    conflicts: list[str]
+    already: bool
+    active_load: int
+
+    @property
+    def eligible(self) -> bool:
+        return not self.conflicts and not self.already and self.profile.availability != "unavailable"
+
+    @property
+    def notes(self) -> list[str]:
+        from django.utils.translation import gettext as _
+
+        notes = list(self.conflicts)
+        if self.already:
+            notes.append(_("already assigned to this application"))
+        if self.profile.availability == "unavailable":
+            notes.append(_("unavailable"))
+        return notes
+
+
+def assignment_candidates(cycle: Cycle) -> list[Candidate]:
+    """Every assessor of the pool with the reasons they cannot be assigned to this cycle; eligible first."""
+    taken = set(
+        Assignment.objects.filter(cycle=cycle, status__in=ACTIVE_ASSIGNMENT_STATES).values_list(
+            "assessor_id", flat=True
+        )
+    )
+    candidates = [
+        Candidate(p, conflict_reasons(p, cycle.facility), p.user_id in taken, p.active)
+        for p in assessor_profiles().filter(user__programme_role_set__role="assessor")
+    ]
+    candidates.sort(key=lambda c: (not c.eligible, c.active_load, str(c.profile.user).casefold()))
+    return candidates
+
+
+# ----------------------------------------------------------------------------- review
+
+
+@dataclass
+class ReviewRow:
+    requirement: Requirement
+    answer: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    rating: RequirementRating | None
+    others: list[RequirementRating]
+    requests: list[EvidenceRequest]
+    findings: list[VisitFinding]
+    in_scope: bool
+    changed: bool
+    carried_over: bool
+
+    @property
+    def anchor(self) -> str:
+        return f"req-{self.requirement.reference}"
+
+
+def snapshot_answers(dossier: Dossier | None) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The dossier's answers by requirement reference and its evidence revisions by id."""
+    if dossier is None:
+        return {}, {}
+    answers = {a["requirement"]: a for a in dossier.snapshot.get("answers", [])}
+    revisions = {r["id"]: r for r in dossier.snapshot.get("evidence_revisions", [])}
+    return answers, revisions
+
+
+def _evidence_entries(answer: dict[str, Any], revisions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    entries = []
+    for item in answer.get("evidence", []):
+        rev_ref = item.get("revision") or {}
+        revision = revisions.get(rev_ref.get("id", ""), {})
+        content_type = revision.get("content_type", "")
+        entries.append(
+            {
+                "title": item.get("title", ""),
+                "available_on_request": item.get("available_on_request", False),
+                "revision_id": rev_ref.get("id"),
+                "revision": revision.get("revision"),
+                "file_name": revision.get("file_name", ""),
+                "content_type": content_type,
+                "size": revision.get("size"),
+                "sha256": revision.get("sha256", ""),
+                "preview": content_type if content_type in PREVIEWABLE_TYPES else "",
+                "is_image": content_type.startswith("image/"),
+            }
+        )
+    return entries
+
+
+@dataclass
+class Review:
+    assignment: Assignment
+    round: Round
+    rows: list[ReviewRow]
+    others_visible: bool
+    other_assignments: list[Assignment] = field(default_factory=list)
+
+    @property
+    def rated(self) -> int:
+        return sum(1 for r in self.rows if r.rating is not None and not (r.in_scope and r.carried_over))
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def review_for(assignment: Assignment, *, standard: int | None = None, others_visible: bool = False) -> Review:
+    """The side-by-side rows of one assessor's review (a fixed number of queries).
+
+    `others_visible` is decided by access.can_see_other_ratings; when False the other
+    assessor's ratings are not even read.
+    """
+    cycle = assignment.cycle
+    requirements = requirements_of(cycle)
+    round_ = current_round(cycle, requirements)
+    answers, revisions = snapshot_answers(round_.dossier)
+    if standard is not None:
+        requirements = [r for r in requirements if r.standard.number == standard]
+    own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
+    others: dict[int, list[RequirementRating]] = {}
+    other_assignments: list[Assignment] = []
+    if others_visible:
+        other_assignments = list(
+            Assignment.objects.filter(cycle=cycle, status__in=WORKING_ASSIGNMENT_STATES)
+            .exclude(pk=assignment.pk)
+            .select_related("assessor")
+        )
+        for rating in RequirementRating.objects.filter(assignment__in=other_assignments).select_related(
+            "assignment__assessor"
+        ):
+            others.setdefault(rating.requirement_id, []).append(rating)
+    requests: dict[int, list[EvidenceRequest]] = {}
+    for request in EvidenceRequest.objects.filter(cycle=cycle).select_related("assignment__assessor"):
+        if request.assignment_id == assignment.pk or others_visible:
+            requests.setdefault(request.requirement_id, []).append(request)
+    findings: dict[int, list[VisitFinding]] = {}
+    for finding in VisitFinding.objects.filter(visit__cycle=cycle).select_related("author"):
+        findings.setdefault(finding.requirement_id, []).append(finding)
+    rows = []
+    for requirement in requirements:
+        answer = answers.get(requirement.reference, {})
+        rating = own.get(requirement.pk)
+        in_scope = round_.in_scope(requirement.pk)
+        rows.append(
+            ReviewRow(
+                requirement=requirement,
+                answer=answer,
+                evidence=_evidence_entries(answer, revisions),
+                rating=rating,
+                others=others.get(requirement.pk, []),
+                requests=requests.get(requirement.pk, []),
+                findings=findings.get(requirement.pk, []),
+                in_scope=in_scope,
+                changed=requirement.reference in round_.changed_refs,
+                carried_over=rating is not None and rating.dossier_id != getattr(round_.dossier, "pk", None),
+            )
+        )
+    return Review(assignment, round_, rows, others_visible, other_assignments)
+
+
+def review_missing(assignment: Assignment) -> list[str]:
+    """References still to rate (or re-rate in this round) before the review can be submitted."""
+    cycle = assignment.cycle
+    requirements = requirements_of(cycle)
+    round_ = current_round(cycle, requirements)
+    own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
+    missing = []
+    for requirement in requirements:
+        rating = own.get(requirement.pk)
+        if rating is None or not rating_is_current(rating, round_):
+            missing.append(requirement.reference)
+    return missing
+
+
+def visible_ratings(user: Any, cycle: Cycle) -> list[RequirementRating]:
+    """The ratings of a cycle this user may read: the office all; an assessor their own, and the
+    others' only once their own review is submitted; nobody else anything."""
+    from iasios.facilities.access import is_office
+
+    qs = RequirementRating.objects.filter(assignment__cycle=cycle).select_related(
+        "requirement__standard", "assignment__assessor"
+    )
+    if is_office(user):
+        return list(qs)
+    own = Assignment.objects.filter(
+        cycle=cycle, assessor_id=getattr(user, "pk", None), status__in=WORKING_ASSIGNMENT_STATES
+    ).first()
+    if own is None:
+        return []
+    if own.status == AssignmentStatus.SUBMITTED:
+        return list(qs.filter(assignment__status__in=WORKING_ASSIGNMENT_STATES))
+    return list(qs.filter(assignment=own))
+
+
+# ----------------------------------------------------------------------------- evidence requests and the clock
+
+
+def requests_of_cycle(cycle: Cycle) -> list[EvidenceRequest]:
+    from django.db.models import Prefetch
+
+    return list(
+        EvidenceRequest.objects.filter(cycle=cycle)
+        .select_related("requirement__standard", "assignment__assessor")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=EvidenceRequestMessage.objects.select_related("author").prefetch_related(
+                    "revisions__document"
+                ),
+            )
+        )
+        .order_by("status", "due_on", "created_at")
+    )
+
+
+def request_thread(request: EvidenceRequest) -> list[EvidenceRequestMessage]:
+    return list(
+        EvidenceRequestMessage.objects.filter(request=request)
+        .select_related("author")
+        .prefetch_related("revisions__document")
+        .order_by("created_at")
+    )
+
+
+def overdue_requests(*, today: datetime.date | None = None) -> list[EvidenceRequest]:
+    """Open requests past their due date, oldest due first."""
+    today = today or timezone.localdate()
+    return list(
+        EvidenceRequest.objects.filter(status=EvidenceRequestStatus.OPEN, due_on__lt=today)
+        .select_related("cycle__facility", "requirement__standard", "assignment__assessor")
+        .order_by("due_on", "created_at")
+    )
+
+
+CLOCK_STATES = ("in_assessment", "with_committee")
+
+
+@dataclass(frozen=True)
+class DecisionClock:
+    cycle: Cycle
+    running_since: datetime.datetime | None
+    open_requests: int
+    days: int | None
+    target_min_weeks: int
+    target_max_weeks: int
+
+    @property
+    def paused(self) -> bool:
+        return self.open_requests > 0
+
+    @property
+    def weeks(self) -> float | None:
+        return None if self.days is None else round(self.days / 7, 1)
+
+    @property
+    def colour(self) -> str:
+        """green below the target's minimum, amber inside the target, red past its maximum; grey when paused."""
+        if self.paused or self.days is None:
+            return "paused"
+        if self.days < self.target_min_weeks * 7:
+            return "green"
+        if self.days <= self.target_max_weeks * 7:
+            return "amber"
+        return "red"
+
+
+def decision_clocks(
+    cycles: QuerySet[Cycle] | None = None, *, now: datetime.datetime | None = None
+) -> list[DecisionClock]:
+    """The decision clock of each cycle, in two queries whatever the number of cycles.
+
+    The clock counts from the last evidence: the later of the latest dossier revision and the
+    last answered (or accepted) evidence request. While any request of the cycle is open it is
+    paused; when the answer arrives it counts again from the answer.
+    """
+    now = now or timezone.now()
+    if cycles is None:
+        cycles = Cycle.objects.filter(status__in=CLOCK_STATES)
+    latest_dossier_at = Dossier.objects.filter(cycle=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    rows = (
+        cycles.select_related("facility", "framework")
+        .annotate(
+            dossier_at=Subquery(latest_dossier_at),
+            open_count=Count(
+                "evidence_requests", filter=Q(evidence_requests__status=EvidenceRequestStatus.OPEN), distinct=True
+            ),
+            answered_at=Max(
+                "evidence_requests__answered_at",
+                filter=Q(
+                    evidence_requests__status__in=[EvidenceRequestStatus.ANSWERED, EvidenceRequestStatus.ACCEPTED]
+                ),
+            ),
+        )
+        .order_by("facility__name")
+    )
+    clocks = []
+    for cycle in rows:
+        settings = cycle.framework.settings
+        starts = [t for t in (cycle.dossier_at, cycle.answered_at) if t is not None]  # type: ignore[attr-defined]
+        since = max(starts) if starts else None
+        days = None if since is None or cycle.open_count else max(0, (now - since).days)  # type: ignore[attr-defined]
+        clocks.append(
+            DecisionClock(
+                cycle=cycle,
+                running_since=since,
+                open_requests=cycle.open_count,  # type: ignore[attr-defined]
+                days=days,
+                target_min_weeks=settings.decision_target_weeks_min,
+                target_max_weeks=settings.decision_target_weeks_max,
+            )
+        )
+    return clocks
+
+
+def decision_clock(cycle: Cycle, *, now: datetime.datetime | None = None) -> DecisionClock:
+    return decision_clocks(Cycle.objects.filter(pk=cycle.pk), now=now)[0]
+
+
+# ----------------------------------------------------------------------------- triage
+
+
+def triage_queue() -> list[Cycle]:
+    """Submitted cycles, oldest first, with their latest dossier's hash and revision number."""
+    latest = Dossier.objects.filter(cycle=OuterRef("pk")).order_by("-created_at")
+    return list(
+        Cycle.objects.filter(status="submitted")
+        .select_related("facility", "framework")
+        .annotate(
+            dossier_sha256=Subquery(latest.values("sha256")[:1]),
+            dossier_at=Subquery(latest.values("created_at")[:1]),
+            dossier_count=Subquery(
+                Dossier.objects.filter(cycle=OuterRef("pk")).values("cycle").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            assignment_count=Count(
+                "assignments", filter=Q(assignments__status__in=ACTIVE_ASSIGNMENT_STATES), distinct=True
+            ),
+        )
+        .order_by("submitted_at", "created_at")
+    )
+
+
+def assessment_cycles() -> list[Cycle]:
+    """Cycles in assessment with their active assignments counted (the office's worklist)."""
+    return list(
+        Cycle.objects.filter(status="in_assessment")
+        .select_related("facility")
+        .annotate(
+            assignment_count=Count(
+                "assignments", filter=Q(assignments__status__in=ACTIVE_ASSIGNMENT_STATES), distinct=True
+            ),
+            submitted_reviews=Count(
+                "assignments", filter=Q(assignments__status=AssignmentStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("submitted_at")
+    )
+
+
+# ----------------------------------------------------------------------------- reconciliation
+
+
+@dataclass
+class ReconciliationRow:
+    requirement: Requirement
+    ratings: list[RequirementRating | None]
+    consolidated: ConsolidatedRating | None
+    in_scope: bool
+
+    @property
+    def values(self) -> list[str | None]:
+        return [r.rating if r else None for r in self.ratings]
+
+    @property
+    def agreed(self) -> str | None:
+        values = self.values
+        if values and all(v is not None for v in values) and len(set(values)) == 1:
+            return values[0]
+        return None
+
+    @property
+    def disagreement(self) -> bool:
+        return self.agreed is None
+
+    @property
+    def default(self) -> str:
+        if self.consolidated is not None and (not self.in_scope or self.consolidated_current):
+            return self.consolidated.rating
+        return self.agreed or ""
+
+    consolidated_current: bool = False
+
+
+@dataclass
+class Reconciliation:
+    cycle: Cycle
+    assignments: list[Assignment]
+    rows: list[ReconciliationRow]
+    round: Round
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.assignments) and all(a.status == AssignmentStatus.SUBMITTED for a in self.assignments)
+
+    @property
+    def disagreements(self) -> int:
+        return sum(1 for r in self.rows if r.disagreement)
+
+
+def reconciliation(cycle: Cycle) -> Reconciliation:
+    """Both assessors' ratings per requirement, disagreements first (a fixed number of queries)."""
+    requirements = requirements_of(cycle)
+    round_ = current_round(cycle, requirements)
+    assignments = list(
+        Assignment.objects.filter(cycle=cycle, status__in=WORKING_ASSIGNMENT_STATES)
+        .select_related("assessor")
+        .order_by("created_at")
+    )
+    by_assignment: dict[Any, dict[int, RequirementRating]] = {a.pk: {} for a in assignments}
+    for rating in RequirementRating.objects.filter(assignment__in=assignments):
+        by_assignment[rating.assignment_id][rating.requirement_id] = rating
+    consolidated = {c.requirement_id: c for c in ConsolidatedRating.objects.filter(cycle=cycle)}
+    rows = []
+    for requirement in requirements:
+        c = consolidated.get(requirement.pk)
+        row = ReconciliationRow(
+            requirement=requirement,
+            ratings=[by_assignment[a.pk].get(requirement.pk) for a in assignments],
+            consolidated=c,
+            in_scope=round_.in_scope(requirement.pk),
+        )
+        row.consolidated_current = c is not None and rating_is_current(c, round_)
+        rows.append(row)
+    rows.sort(key=lambda r: (not r.disagreement, r.requirement.position))
+    return Reconciliation(cycle, assignments, rows, round_)
+
+
+def consolidated_ratings(cycle: Cycle) -> dict[int, str]:
+    """Requirement id → consolidated rating, for the ratings that count in the current round."""
+    round_ = current_round(cycle)
+    return {
+        c.requirement_id: c.rating
+        for c in ConsolidatedRating.objects.filter(cycle=cycle)
+        if rating_is_current(c, round_)
+    }
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """What goes to the committee: `outcome` (the office's override, else the rule engine's
+    proposal), `proposed_outcome` (the rule engine's), the override's reason and the flagged
+    requirements (ids of every requirement not consolidated met)."""
+
+    outcome: str
+    proposed_outcome: str
+    override_reason: str
+    flagged_requirement_ids: list[int]
+    reasons: list[str]
+    ready: bool
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.override_reason)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label)
+
+    @property
+    def proposed_label(self) -> str:
+        return str(Outcome(self.proposed_outcome).label)
+
+
+def full_term_completed(facility: Any) -> bool:
+    """The decisions app says whether the facility completed a full award term (False until it can)."""
+    try:
+        from iasios.decisions.selectors import full_term_completed as decided
+    except ImportError:
+        return False
+    return bool(decided(facility))
+
+
+def case_review_complete(cycle: Cycle) -> bool:
+    from iasios.casereview.selectors import case_review_status
+
+    return bool(case_review_status(cycle).complete)
+
+
+def recommendation_for(cycle: Cycle) -> Recommendation:
+    requirements = requirements_of(cycle)
+    consolidated = consolidated_ratings(cycle)
+    result = rules.propose_outcome(
+        [rules.RatedRequirement(r.pk, r.core, consolidated.get(r.pk)) for r in requirements],
+        case_review_complete=case_review_complete(cycle),
+        recertification=cycle.kind == "recertification",
+        full_term_completed=cycle.kind == "recertification" and full_term_completed(cycle.facility),
+    )
+    override = OutcomeOverride.objects.filter(cycle=cycle).first()
+    ready = _ready(cycle, requirements, consolidated)
+    return Recommendation(
+        outcome=override.outcome if override else result.outcome,
+        proposed_outcome=result.outcome,
+        override_reason=override.reason if override else "",
+        flagged_requirement_ids=list(result.flagged),
+        reasons=list(result.reasons),
+        ready=ready,
+    )
+
+
+def _ready(cycle: Cycle, requirements: list[Requirement], consolidated: dict[int, str]) -> bool:
+    working = list(
+        Assignment.objects.filter(cycle=cycle, status__in=WORKING_ASSIGNMENT_STATES).values_list("status", flat=True)
+    )
+    return (
+        len(working) >= assessors_per_cycle(cycle)
+        and all(s == AssignmentStatus.SUBMITTED for s in working)
+        and all(r.pk in consolidated for r in requirements)
+        and not EvidenceRequest.objects.filter(cycle=cycle, status=EvidenceRequestStatus.OPEN).exists()
+    )
+
+
+def recommendation_ready(cycle: Cycle) -> bool:
+    """Both reviews submitted, every requirement consolidated for the current round, no request open."""
+    return _ready(cycle, requirements_of(cycle), consolidated_ratings(cycle))
+
+
+def visit_of(cycle: Cycle) -> Visit | None:
+    return Visit.objects.filter(cycle=cycle).first()
+
+
+def visit_findings(visit: Visit) -> list[VisitFinding]:
+    return list(visit.findings.select_related("requirement__standard", "author"))

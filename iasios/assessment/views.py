@@ -1,0 +1,471 @@
+"""Assessor and facility pages of the assessment, mounted under /assessment/.
+
+Assessors: their assignment (accept with a conflict-of-interest declaration, or decline), the
+review side by side, the case review draw re-run, evidence requests, the visit. Facilities:
+the evidence requests of their cycle and the answer form. Evidence previews go through
+`evidence_inline`, the one view that may be framed (same origin only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from iasios.applications.access import get_visible_revision_or_404
+from iasios.applications.filetypes import RefusedFile
+from iasios.applications.models import Cycle, EvidenceDocument, EvidenceRevision
+from iasios.applications.uploads import evidence_upload_handlers, too_large_message
+from iasios.assessment import access, selectors, services
+from iasios.assessment.forms import AcceptForm, AnswerForm, EvidenceRequestForm, FindingForm, RatingForm, ReasonForm
+from iasios.assessment.models import Assignment, AssignmentStatus
+from iasios.core.statemachine import TransitionNotAllowed
+from iasios.facilities.access import facility_role, is_office
+from iasios.standards.models import Requirement
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _assignment(request: HttpRequest, pk: Any, *, own: bool = True) -> Assignment:
+    assignment = access.get_own_assignment_or_404(request.user, pk)
+    if own and assignment.assessor_id != request.user.pk:
+        raise Http404
+    return assignment
+
+
+# ----------------------------------------------------------------------------- assignment
+
+
+@access.staff_mfa_checked
+def assignment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    assignment = _assignment(request, pk, own=False)
+    accept_form, decline_form = AcceptForm(), ReasonForm()
+    status = 200
+    if request.method == "POST":
+        if not access.can_respond(request.user, assignment):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                accept_form = AcceptForm(request.POST)
+                accept_form.is_valid()
+                services.assignment_accept(
+                    assignment=assignment,
+                    user=request.user,
+                    no_conflict=bool(accept_form.cleaned_data.get("no_conflict")),
+                    interests=accept_form.cleaned_data.get("interests", ""),
+                )
+                messages.success(request, _("Assignment accepted. The dossier is open to you."))
+                return redirect("assessment:review", assignment.pk)
+            decline_form = ReasonForm(request.POST)
+            if decline_form.is_valid():
+                services.assignment_decline(
+                    assignment=assignment, user=request.user, reason=decline_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Assignment declined. The office has been told why."))
+                return redirect("assessor_home")
+        except ValidationError as exc:
+            _form_errors(accept_form if action == "accept" else decline_form, exc)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        status = 400
+    return render(
+        request,
+        "assessment/assignment.html",
+        {
+            "assignment": assignment,
+            "cycle": assignment.cycle,
+            "facility": assignment.cycle.facility,
+            "can_respond": access.can_respond(request.user, assignment),
+            "accept_form": accept_form,
+            "decline_form": decline_form,
+        },
+        status=status,
+    )
+
+
+# ----------------------------------------------------------------------------- review
+
+
+@access.staff_mfa_checked
+def review(request: HttpRequest, pk: Any) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    if not access.can_review(request.user, assignment):
+        raise Http404
+    if assignment.status == AssignmentStatus.SUBMITTED and services.reviews_follow_dossier(cycle=assignment.cycle):
+        assignment = _assignment(request, pk)
+    standard = request.GET.get("standard")
+    standard_number = int(standard) if standard and standard.isdigit() else None
+    others = access.can_see_other_ratings(request.user, assignment)
+    data = selectors.review_for(assignment, standard=standard_number, others_visible=others)
+    standards = sorted({r.requirement.standard.number for r in data.rows}) if standard_number is None else []
+    if standard_number is not None:
+        standards = sorted(
+            set(
+                Requirement.objects.filter(framework_id=assignment.cycle.framework_id).values_list(
+                    "standard__number", flat=True
+                )
+            )
+        )
+    return render(
+        request,
+        "assessment/review.html",
+        {
+            "assignment": assignment,
+            "cycle": assignment.cycle,
+            "facility": assignment.cycle.facility,
+            "review": data,
+            "can_rate": access.can_rate(request.user, assignment),
+            "standards": standards,
+            "standard": standard_number,
+            "ratings": RatingForm.base_fields["rating"].choices,
+            "missing": None,
+        },
+    )
+
+
+@require_POST
+@access.staff_mfa_checked
+def rate(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    if not access.can_review(request.user, assignment):
+        raise Http404
+    requirement = get_object_or_404(
+        Requirement.objects.select_related("standard"), pk=requirement_id, framework_id=assignment.cycle.framework_id
+    )
+    form = RatingForm(request.POST)
+    anchor = f"#req-{requirement.reference}"
+    target = reverse("assessment:review", args=[assignment.pk])
+    if request.POST.get("standard", "").isdigit():
+        target += f"?standard={request.POST['standard']}"
+    if not form.is_valid():
+        messages.error(request, _("%(ref)s: choose a rating.") % {"ref": requirement.reference})
+        return redirect(target + anchor)
+    try:
+        services.rating_save(
+            assignment=assignment,
+            user=request.user,
+            requirement=requirement,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{requirement.reference}: " + " ".join(exc.messages))
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(ref)s rated.") % {"ref": requirement.reference})
+    return redirect(target + anchor)
+
+
+@require_POST
+@access.staff_mfa_checked
+def review_submit(request: HttpRequest, pk: Any) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    if not access.can_review(request.user, assignment):
+        raise Http404
+    try:
+        services.review_submit(assignment=assignment, user=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Review submitted. You can now see the other assessor's ratings."))
+    return redirect("assessment:review", assignment.pk)
+
+
+@access.staff_mfa_checked
+def draw(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Re-run the case review draw from the stored log and seed, and compare with the stored sample."""
+    assignment = _assignment(request, pk)
+    if not access.can_review(request.user, assignment):
+        raise Http404
+    from iasios.casereview.selectors import log_draw, procedure_log, verify_draw
+
+    sample = log_draw(procedure_log(assignment.cycle))
+    verification = verify_draw(sample) if sample is not None else None
+    rows = []
+    if verification is not None:
+        length = max(len(verification.expected), len(verification.stored))
+        for i in range(length):
+            expected = verification.expected[i] if i < len(verification.expected) else ""
+            stored = verification.stored[i] if i < len(verification.stored) else ""
+            rows.append({"position": i + 1, "expected": expected, "stored": stored, "same": expected == stored})
+    return render(
+        request,
+        "assessment/draw.html",
+        {
+            "assignment": assignment,
+            "cycle": assignment.cycle,
+            "draw": sample,
+            "verification": verification,
+            "rows": rows,
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- evidence requests
+
+
+@access.staff_mfa_checked
+def request_new(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    if not access.can_review(request.user, assignment):
+        raise Http404
+    requirement = get_object_or_404(
+        Requirement.objects.select_related("standard"), pk=requirement_id, framework_id=assignment.cycle.framework_id
+    )
+    form = EvidenceRequestForm(initial={"due_on": services.default_due_date(assignment.cycle)})
+    status = 200
+    if request.method == "POST":
+        form = EvidenceRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                created = services.evidence_request_create(
+                    assignment=assignment,
+                    user=request.user,
+                    requirement=requirement,
+                    question=form.cleaned_data["question"],
+                    due_on=form.cleaned_data["due_on"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            except TransitionNotAllowed as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Request sent to the facility. The decision clock is paused."))
+                return redirect("assessment:request", created.pk)
+        status = 400
+    return render(
+        request,
+        "assessment/request_new.html",
+        {"assignment": assignment, "cycle": assignment.cycle, "requirement": requirement, "form": form},
+        status=status,
+    )
+
+
+def _answer_documents(cycle: Cycle) -> list[tuple[str, str]]:
+    return [(str(d.pk), d.title) for d in EvidenceDocument.objects.filter(facility=cycle.facility).order_by("title")]
+
+
+@csrf_exempt
+def request_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    limiter = evidence_upload_handlers(request) if request.method == "POST" else None
+    return _request_detail(request, pk, limiter)
+
+
+@csrf_protect
+@access.staff_mfa_checked
+def _request_detail(request: HttpRequest, pk: Any, limiter: Any) -> HttpResponse:
+    evidence_request = access.get_visible_request_or_404(request.user, pk)
+    cycle = evidence_request.cycle
+    can_answer = access.can_answer_request(request.user, evidence_request)
+    can_decide = access.can_decide_request(request.user, evidence_request)
+    answer_form = AnswerForm(documents=_answer_documents(cycle)) if can_answer else None
+    reask_form = EvidenceRequestForm(initial={"due_on": services.default_due_date(cycle)}) if can_decide else None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "answer":
+                if not can_answer:
+                    raise PermissionDenied
+                answer_form = AnswerForm(request.POST, request.FILES, documents=_answer_documents(cycle))
+                if limiter and limiter.refused:
+                    answer_form.add_error("new_file", too_large_message(limiter.refused[0]))
+                elif answer_form.is_valid():
+                    _answer(request, evidence_request, answer_form)
+                    messages.success(request, _("Answer sent to the assessor."))
+                    return redirect("assessment:request", evidence_request.pk)
+            elif action in {"accept", "reask"}:
+                if not can_decide:
+                    raise PermissionDenied
+                if action == "accept":
+                    services.evidence_request_accept(request=evidence_request, user=request.user)
+                    messages.success(request, _("Answer accepted."))
+                    return redirect("assessment:request", evidence_request.pk)
+                reask_form = EvidenceRequestForm(request.POST)
+                if reask_form.is_valid():
+                    services.evidence_request_reask(
+                        request=evidence_request,
+                        user=request.user,
+                        question=reask_form.cleaned_data["question"],
+                        due_on=reask_form.cleaned_data["due_on"],
+                    )
+                    messages.success(request, _("Follow-up question sent."))
+                    return redirect("assessment:request", evidence_request.pk)
+            else:
+                raise PermissionDenied
+        except ValidationError as exc:
+            target = answer_form if action == "answer" else reask_form
+            if target is not None:
+                _form_errors(target, exc)
+        except RefusedFile as exc:
+            if answer_form is not None:
+                answer_form.add_error("new_file", str(exc))
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        status = 400
+    return render(
+        request,
+        "assessment/request.html",
+        {
+            "request_obj": evidence_request,
+            "cycle": cycle,
+            "thread": selectors.request_thread(evidence_request),
+            "answer_form": answer_form,
+            "reask_form": reask_form,
+            "can_decide": can_decide,
+            "is_assessor": selectors.is_assigned_assessor(request.user, cycle),
+        },
+        status=status,
+    )
+
+
+def _answer(request: HttpRequest, evidence_request: Any, form: AnswerForm) -> None:
+    from iasios.applications import services as application_services
+
+    data = form.cleaned_data
+    cycle = evidence_request.cycle
+    revisions: list[EvidenceRevision] = []
+    chosen = list(data["documents"])
+    if chosen:
+        for document in EvidenceDocument.objects.filter(facility=cycle.facility, pk__in=chosen).prefetch_related(
+            "revisions"
+        ):
+            latest = (
+                EvidenceRevision.objects.filter(document=document)
+                .select_related("document")
+                .order_by("-number")
+                .first()
+            )
+            if latest is not None:
+                revisions.append(latest)
+    upload = data.get("new_file")
+    if upload is not None:
+        title = data.get("new_title") or upload.name
+        document = application_services.evidence_document_create(
+            facility=cycle.facility,
+            user=request.user,
+            data=application_services.DocumentInput(title=title),
+            upload=upload,
+        )
+        revisions.append(EvidenceRevision.objects.select_related("document").get(document=document, number=1))
+    services.evidence_request_answer(
+        request=evidence_request, user=request.user, text=data["text"], revisions=revisions
+    )
+
+
+@access.staff_mfa_checked
+def cycle_requests(request: HttpRequest, cycle_id: Any) -> HttpResponse:
+    """The evidence requests of a cycle, for the facility (and the office and assigned assessors)."""
+    cycle = Cycle.objects.select_related("facility", "framework").filter(pk=cycle_id).first()
+    if cycle is None or not access.can_view_facility_requests(request.user, cycle):
+        raise Http404
+    requests = selectors.requests_of_cycle(cycle)
+    visit = selectors.visit_of(cycle)
+    return render(
+        request,
+        "assessment/cycle_requests.html",
+        {
+            "cycle": cycle,
+            "facility": cycle.facility,
+            "requests": requests,
+            "visit": visit,
+            "is_member": facility_role(request.user, cycle.facility) is not None,
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- evidence preview
+
+
+INLINE_TYPES = selectors.PREVIEWABLE_TYPES
+
+
+@login_required
+@xframe_options_sameorigin
+def evidence_inline(request: HttpRequest, revision_id: Any) -> FileResponse:
+    """A stored file for the review's preview: inline for PDFs and images, an attachment otherwise."""
+    revision: EvidenceRevision = get_visible_revision_or_404(request.user, revision_id)
+    from django.core.files.storage import default_storage
+
+    inline = revision.content_type in INLINE_TYPES
+    response = FileResponse(
+        default_storage.open(revision.storage_key, "rb"),
+        as_attachment=not inline,
+        filename=revision.original_name,
+        content_type=revision.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if inline and revision.content_type.startswith("image/"):
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'"
+        )
+    elif inline:
+        # The browser's PDF viewer does not run inside a sandboxed document.
+        response["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+    else:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# ----------------------------------------------------------------------------- visit
+
+
+@access.staff_mfa_checked
+def visit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
+    cycle = Cycle.objects.select_related("facility", "framework").filter(pk=cycle_id).first()
+    if cycle is None or not access.can_view_assessment(request.user, cycle):
+        raise Http404
+    the_visit = selectors.visit_of(cycle)
+    requirements = selectors.requirements_of(cycle)
+    choices = [(str(r.pk), f"{r.reference} · {r.text[:80]}") for r in requirements]
+    form = FindingForm(requirements=choices)
+    status = 200
+    if request.method == "POST":
+        if the_visit is None:
+            raise Http404
+        form = FindingForm(request.POST, requirements=choices)
+        if form.is_valid():
+            requirement = next(r for r in requirements if str(r.pk) == form.cleaned_data["requirement"])
+            try:
+                services.visit_finding_add(
+                    visit=the_visit, user=request.user, requirement=requirement, text=form.cleaned_data["text"]
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Finding added."))
+                return redirect("assessment:visit", cycle.pk)
+        status = 400
+    own = Assignment.objects.filter(
+        cycle=cycle, assessor_id=request.user.pk, status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED]
+    ).first()
+    return render(
+        request,
+        "assessment/visit.html",
+        {
+            "cycle": cycle,
+            "facility": cycle.facility,
+            "visit": the_visit,
+            "findings": selectors.visit_findings(the_visit) if the_visit else [],
+            "form": form,
+            "is_office": is_office(request.user),
+            "own_assignment": own,
+        },
+        status=status,
+    )
