@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from iasios.applications.models import Claim, EvidenceDocument
+from iasios.applications.models import Claim, CycleAim, EvidenceDocument
 
 
 class AnswerForm(forms.Form):
@@ -112,3 +112,20 @@ class SubmitForm(forms.Form):
     def __init__(self, *args: Any, uses_code: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["password" if uses_code else "code"]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("What the facility has to fix before it submits again. The facility sees this text."),
+    )
+
+
+class RecertificationForm(forms.Form):
+    aim = forms.ChoiceField(label=_("Aim"), choices=CycleAim.choices, widget=forms.RadioSelect)
+
+
+class ConfirmForm(forms.Form):
+    answer_ids = forms.CharField(required=False)

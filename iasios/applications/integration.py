@@ -82,3 +82,12 @@ def full_term_completed(facility: Any) -> bool:
     except ImportError:
         return False
     return bool(completed(facility))
+
+
+def has_current_award(facility: Any) -> bool:
+    """Does the facility hold an award in force (valid or suspended)?"""
+    try:
+        from iasios.decisions.selectors import current_award
+    except ImportError:
+        return False
+    return current_award(facility) is not None

@@ -74,6 +74,10 @@ def _resubmission_window_passed(cycle: Cycle) -> str | None:
     return _("The resubmission window is still open; the amendment round can be closed once it has passed.")
 
 
+# The office's hand-overs, offered as buttons on the workspace.
+OFFICE_ACTION_NAMES = ("return", "start_assessment", "send_to_committee")
+
+
 CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
     model=Cycle,
     field="status",

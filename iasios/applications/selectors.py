@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FacilityRoleName
 from iasios.applications import integration
-from iasios.applications.access import can_submit_cycle
+from iasios.applications.access import can_start_cycle, can_submit_cycle
 from iasios.applications.models import (
     CLAIMS_NEEDING_EVIDENCE,
     EDITABLE_CYCLE_STATES,
@@ -521,3 +521,52 @@ def cycle_changes_since_previous(cycle: Cycle) -> list[RequirementChange] | None
 
         new_snapshot = {"answers": answer_entries(cycle)[0]}
     return snapshot_changes(earlier.snapshot if earlier else None, new_snapshot)
+
+
+@dataclass
+class CarriedOver:
+    """A re-certification's answers still to confirm or change, and what the new standards changed."""
+
+    pending: int
+    pending_core: int
+    new: list[str]
+    removed: list[str]
+    from_framework: str
+
+
+def carried_over_summary(cycle: Cycle) -> CarriedOver:
+    counts = Answer.objects.filter(cycle=cycle, carried_over=True).aggregate(
+        pending=Count("pk"), pending_core=Count("pk", filter=Q(requirement__core=True))
+    )
+    report = cycle.carry_over or {}
+    return CarriedOver(
+        pending=counts["pending"],
+        pending_core=counts["pending_core"],
+        new=list(report.get("new", [])),
+        removed=list(report.get("removed", [])),
+        from_framework=str(report.get("from_framework", "")),
+    )
+
+
+@dataclass
+class RecertificationWindow:
+    """Whether the facility can start a re-certification now, and which aims it may choose."""
+
+    open: bool
+    can_start: bool
+    centre_of_excellence: bool
+
+
+def recertification_window(facility: Facility, user: Any) -> RecertificationWindow:
+    is_open = integration.recertification_open(facility, timezone.localdate())
+    can_start = (
+        is_open
+        and can_start_cycle(user, facility)
+        and not Cycle.objects.open().filter(facility=facility).exists()
+        and Cycle.objects.decided().filter(facility=facility).exists()
+    )
+    return RecertificationWindow(
+        open=is_open,
+        can_start=can_start,
+        centre_of_excellence=can_start and integration.full_term_completed(facility),
+    )

@@ -24,14 +24,24 @@ from iasios.applications import integration, selectors, services
 from iasios.applications.access import (
     can_edit_answer,
     can_edit_cycle,
+    can_manage_cycle,
     can_start_cycle,
     can_submit_cycle,
     cycles_visible_to,
     get_visible_cycle_or_404,
 )
 from iasios.applications.dossier import DECLARATION, dossier_pdf, dossier_verify, dossier_zip
-from iasios.applications.forms import AnswerForm, CommentForm, LinkForm, SubmitForm
-from iasios.applications.models import EDITABLE_CYCLE_STATES, Answer, Claim, Cycle, Dossier, EvidenceDocument
+from iasios.applications.forms import AnswerForm, CommentForm, LinkForm, ReasonForm, SubmitForm
+from iasios.applications.lifecycle import CYCLE_LIFECYCLE, OFFICE_ACTION_NAMES
+from iasios.applications.models import (
+    EDITABLE_CYCLE_STATES,
+    Answer,
+    Claim,
+    Cycle,
+    CycleStatus,
+    Dossier,
+    EvidenceDocument,
+)
 from iasios.applications.selectors import Blocker
 from iasios.core.events import timeline
 from iasios.core.statemachine import TransitionNotAllowed
@@ -83,6 +93,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 "facility": facility,
                 "can_start": can_start_cycle(request.user, facility),
                 "open_cycle": selectors.open_cycle(facility),
+                "recertification": selectors.recertification_window(facility, request.user),
+                "has_award": integration.has_current_award(facility),
             }
         )
     return render(request, "applications/index.html", {"cycles": cycles, "facilities": facilities})
@@ -105,14 +117,26 @@ def cycle_start(request: HttpRequest, facility_id: Any) -> HttpResponse:
 def workspace(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
     overview = selectors.cycle_overview(cycle)
+    office_actions = []
+    if can_manage_cycle(request.user, cycle):
+        office_actions = [
+            t.name for t in CYCLE_LIFECYCLE.available(cycle, request.user) if t.name in OFFICE_ACTION_NAMES
+        ]
+    dossiers = selectors.dossier_revisions(cycle)
     context = {
         "cycle": cycle,
         "overview": overview,
         "can_edit": can_edit_cycle(request.user, cycle),
+        "can_submit_now": cycle.status in EDITABLE_CYCLE_STATES,
         "case_review": integration.case_review_status(cycle),
         "case_review_url": integration.case_review_url(cycle),
         "events": timeline(cycle)[:20],
-        "dossier": Dossier.objects.filter(cycle=cycle).only("id", "sha256", "created_at").first(),
+        "dossier": dossiers[0] if dossiers else None,
+        "dossiers": dossiers,
+        "next_step": selectors.cycle_next_step(cycle),
+        "carried": selectors.carried_over_summary(cycle) if cycle.is_recertification else None,
+        "office_actions": office_actions,
+        "return_form": ReasonForm(),
     }
     return render(request, "applications/workspace.html", context)
 
@@ -136,15 +160,24 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int) -> HttpRespo
     team = selectors.team_of(cycle.facility) if can_edit else []
     answers = selectors.standard_answers(cycle, standard)
     documents = selectors.library_choices(cycle.facility) if can_edit else []
-    rows = [
-        {
-            "answer": a,
-            "gap": selectors.answer_gap(a),
-            "form": _answer_form(a, team) if can_edit else None,
-            "linked_ids": {link.document_id for link in a.links.all()},
-        }
-        for a in answers
-    ]
+    # In an amendment round only the reopened answers are open; the rest show as carried over.
+    amending = cycle.status == CycleStatus.AMENDING
+    reopened = selectors.reopened_answer_ids(cycle)
+    rows = []
+    for a in answers:
+        editable = can_edit and (not amending or a.pk in reopened)
+        rows.append(
+            {
+                "answer": a,
+                "gap": selectors.answer_gap(a),
+                "form": _answer_form(a, team) if editable else None,
+                "editable": editable,
+                "reopened": a.pk in reopened,
+                "reopened_reason": reopened.get(a.pk, ""),
+                "held_over": amending and a.pk not in reopened,
+                "linked_ids": {link.document_id for link in a.links.all()},
+            }
+        )
     standards = list(
         Standard.objects.filter(framework=cycle.framework).order_by("number").only("id", "number", "title")
     )
@@ -156,6 +189,7 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int) -> HttpRespo
         "documents": documents,
         "standards": standards,
         "comment_form": CommentForm(),
+        "amending": amending,
     }
     return render(request, "applications/standard.html", context)
 
@@ -324,26 +358,31 @@ def submit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     return render(request, "applications/submit.html", context, status=400 if form.errors else 200)
 
 
-def _dossier_or_404(request: HttpRequest, cycle_id: Any) -> Dossier:
+def _dossier_or_404(request: HttpRequest, cycle_id: Any, number: int | None = None) -> Dossier:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    dossier = (
-        Dossier.objects.select_related("cycle__facility", "cycle__framework", "signed_by").filter(cycle=cycle).first()
-    )
+    dossiers = Dossier.objects.select_related("cycle__facility", "cycle__framework", "signed_by").filter(cycle=cycle)
+    if number is not None:
+        dossiers = dossiers.filter(number=number)
+    dossier = dossiers.order_by("-number").first()
     if dossier is None:
         raise Http404
     return dossier
 
 
 @login_required
-def dossier_page(request: HttpRequest, cycle_id: Any) -> HttpResponse:
-    dossier = _dossier_or_404(request, cycle_id)
+def dossier_page(request: HttpRequest, cycle_id: Any, number: int | None = None) -> HttpResponse:
+    dossier = _dossier_or_404(request, cycle_id, number)
     snapshot = dossier.snapshot
+    revisions = selectors.dossier_revisions(dossier.cycle)
     context = {
         "cycle": dossier.cycle,
         "dossier": dossier,
         "verified": dossier_verify(dossier),
         "answers": snapshot.get("answers", []),
         "revisions": snapshot.get("evidence_revisions", []),
+        "dossier_revisions": revisions,
+        "is_latest": bool(revisions) and revisions[0].pk == dossier.pk,
+        "amendment": snapshot.get("amendment"),
     }
     return render(request, "applications/dossier.html", context)
 
@@ -356,14 +395,14 @@ def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
 
 
 @login_required
-def dossier_pdf_download(request: HttpRequest, cycle_id: Any) -> HttpResponseBase:
-    dossier = _dossier_or_404(request, cycle_id)
+def dossier_pdf_download(request: HttpRequest, cycle_id: Any, number: int | None = None) -> HttpResponseBase:
+    dossier = _dossier_or_404(request, cycle_id, number)
     response = HttpResponse(dossier_pdf(dossier), content_type="application/pdf")
     return _attachment(response, f"dossier-{dossier.sha256[:12]}.pdf")
 
 
 @login_required
-def dossier_zip_download(request: HttpRequest, cycle_id: Any) -> HttpResponseBase:
-    dossier = _dossier_or_404(request, cycle_id)
+def dossier_zip_download(request: HttpRequest, cycle_id: Any, number: int | None = None) -> HttpResponseBase:
+    dossier = _dossier_or_404(request, cycle_id, number)
     response = FileResponse(dossier_zip(dossier), content_type="application/zip")
     return _attachment(response, f"dossier-{dossier.sha256[:12]}-evidence.zip")
