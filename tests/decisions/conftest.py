@@ -1,0 +1,98 @@
+"""Builders for the decisions and certificates tests: a cycle with the committee, members, stubs.
+
+The applications and assessment services are stood in for in `iasios.decisions.integration`
+(the contract of docs/cycle-lifecycle.md), recording each call and moving the cycle's state the
+way the real services do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.applications.models import Cycle, Dossier
+from iasios.decisions import integration, services
+from iasios.decisions.integration import RecommendationView
+from iasios.decisions.models import Award, Decision, DecisionStatus, Outcome
+from iasios.facilities.models import Facility
+from tests import factories
+
+DOSSIER_HASH = "ab" * 32
+
+
+@dataclass
+class Contract:
+    """What the decisions app asked of the other apps."""
+
+    recommendation: RecommendationView | None = None
+    decided: list[Any] = field(default_factory=list)
+    reopened: list[tuple[Any, list[Any]]] = field(default_factory=list)
+    reconsidered: list[tuple[Any, Any, str]] = field(default_factory=list)
+
+
+@pytest.fixture
+def contract(monkeypatch: pytest.MonkeyPatch) -> Contract:
+    calls = Contract(recommendation=RecommendationView(outcome=Outcome.ACCREDITED))
+
+    def mark_decided(*, cycle: Any) -> None:
+        calls.decided.append(cycle.pk)
+        Cycle.objects.filter(pk=cycle.pk).update(status="decided")
+
+    def reopen(*, cycle: Any, requirement_ids: Any) -> None:
+        calls.reopened.append((cycle.pk, list(requirement_ids)))
+        Cycle.objects.filter(pk=cycle.pk).update(status="amending")
+
+    def reconsider(*, cycle: Any, actor: Any, reason: str) -> None:
+        calls.reconsidered.append((cycle.pk, actor, reason))
+        Cycle.objects.filter(pk=cycle.pk).update(status="with_committee")
+
+    monkeypatch.setattr(integration, "cycle_mark_decided", mark_decided)
+    monkeypatch.setattr(integration, "cycle_reopen_for_amendment", reopen)
+    monkeypatch.setattr(integration, "cycle_reconsider", reconsider)
+    monkeypatch.setattr(integration, "recommendation_for", lambda cycle: calls.recommendation)
+    return calls
+
+
+def committee_cycle(facility: Facility, framework: Any, signer: Any = None) -> Cycle:
+    """A cycle of `facility` with the committee, with a frozen dossier."""
+    cycle = Cycle.objects.create(facility=facility, framework=framework)
+    Cycle.objects.filter(pk=cycle.pk).update(status="with_committee")
+    cycle.refresh_from_db()
+    Dossier.objects.create(
+        cycle=cycle,
+        snapshot={"answers": []},
+        sha256=DOSSIER_HASH,
+        signed_by=signer or factories.make_user(),
+        declaration="We declare.",
+    )
+    return cycle
+
+
+@pytest.fixture
+def members(cast: Any) -> list[Any]:
+    """Five committee members; the quorum of the shipped framework is 3."""
+    return [cast.committee] + [
+        factories.make_staff(ProgrammeRoleName.COMMITTEE, name=f"Member {i}") for i in range(2, 6)
+    ]
+
+
+@pytest.fixture
+def cycle(cast: Any, framework: Any, contract: Contract) -> Cycle:
+    return committee_cycle(cast.facility, framework, cast.representative)
+
+
+def decide(cycle: Cycle, members: list[Any], outcome: str, today: date | None = None, **kw: Any) -> Decision:
+    """Three members vote the same outcome: the decision is taken."""
+    for member in members[:3]:
+        services.vote_cast(cycle=cycle, member=member, outcome=outcome, today=today, **kw)
+    return Decision.objects.get(cycle=cycle, status=DecisionStatus.DECIDED)
+
+
+def granted(cast: Any, framework: Any, members: list[Any], today: date | None = None) -> Award:
+    """A facility's accredited award, by a real committee decision."""
+    c = committee_cycle(cast.facility, framework, cast.representative)
+    return decide(c, members, Outcome.ACCREDITED, today).award
