@@ -1,0 +1,1 @@
+from tests.decisions.conftest import contract, members  # noqa: F401  (shared fixtures)

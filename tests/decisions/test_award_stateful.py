@@ -1,0 +1,116 @@
+"""Random sequences of award actions never give a facility two current awards, and every state
+change leaves an event."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.applications.models import Cycle
+from iasios.core.models import Event
+from iasios.core.statemachine import TransitionNotAllowed
+from iasios.decisions import services
+from iasios.decisions.models import CURRENT_AWARD_STATES, Award, AwardStatus, Decision
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+START = date(2020, 1, 1)
+_rounds = itertools.count(1)
+
+
+class AwardMachine(RuleBasedStateMachine):
+    framework: Any = None
+
+    @initialize()
+    def setup(self) -> None:
+        self.facility = factories.make_facility()
+        self.office = factories.make_staff(ProgrammeRoleName.OFFICE, mfa=False)
+        self.cycle = Cycle.objects.create(facility=self.facility, framework=self.framework)
+        Cycle.objects.filter(pk=self.cycle.pk).update(status="decided")
+        self.today = START
+
+    def _awards(self) -> list[Award]:
+        return list(Award.objects.filter(facility=self.facility))
+
+    @rule(days=st.integers(min_value=0, max_value=800), level=st.sampled_from(["accredited", "centre_of_excellence"]))
+    def grant(self, days: int, level: str) -> None:
+        self.today += timedelta(days=days)
+        decision = Decision.objects.create(
+            cycle=self.cycle, round=next(_rounds), status="decided", outcome=level, decided_on=self.today
+        )
+        services.award_grant(decision=decision)
+
+    def _pick(self, index: int) -> Award | None:
+        awards = self._awards()
+        return awards[index % len(awards)] if awards else None
+
+    @rule(
+        index=st.integers(0, 20), action=st.sampled_from(["suspend", "reinstate", "withdraw"]), by_office=st.booleans()
+    )
+    def office_action(self, index: int, action: str, by_office: bool) -> None:
+        award = self._pick(index)
+        if award is None:
+            return
+        service = {"suspend": services.award_suspend, "reinstate": services.award_reinstate}.get(
+            action, services.award_withdraw
+        )
+        actor = self.office if by_office else None
+        before = award.status
+        try:
+            service(award=award, actor=actor, reason="because")
+        except (TransitionNotAllowed, PermissionDenied):
+            award.refresh_from_db()
+            assert award.status == before  # a refused action changes nothing
+
+    @rule(days=st.integers(min_value=0, max_value=2000))
+    def sweep(self, days: int) -> None:
+        self.today += timedelta(days=days)
+        services.award_sweep(today=self.today)
+        assert not Award.objects.filter(
+            facility=self.facility, status__in=CURRENT_AWARD_STATES, valid_until__lt=self.today
+        ).exists()
+
+    @invariant()
+    def at_most_one_current_and_valid_award(self) -> None:
+        if not hasattr(self, "facility"):
+            return
+        awards = self._awards()
+        assert sum(a.status == AwardStatus.VALID for a in awards) <= 1
+        assert sum(a.status in CURRENT_AWARD_STATES for a in awards) <= 1
+
+    @invariant()
+    def every_state_change_has_an_event(self) -> None:
+        if not hasattr(self, "facility"):
+            return
+        for award in self._awards():
+            events = list(Event.objects.for_object(award).order_by("id"))
+            assert events[0].action == "grant"
+            changes = [e for e in events if e.from_state or e.to_state]
+            # The event chain replays to the current state.
+            state = ""
+            for event in changes:
+                assert event.from_state == state or event.action == "grant"
+                state = event.to_state
+            assert state == award.status
+
+
+def test_awards_stay_consistent(framework: Any) -> None:
+    AwardMachine.framework = framework
+    run_state_machine_as_test(
+        AwardMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        ),
+    )
