@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,25 @@ def page(browser: Browser, live_server: Any, settings: Any) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server: Any) -> Iterator[Callable[..., Page]]:
+    """Pages in browser contexts of their own, for the other people of a story (own cookies)."""
+    contexts = []
+
+    def make(**options: Any) -> Page:
+        """`options` go to the new context, e.g. java_script_enabled=False for the plain forms."""
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": WIDTHS["desktop"], "height": 900}, **options
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
