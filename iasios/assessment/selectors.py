@@ -720,9 +720,9 @@ def full_term_completed(facility: Any) -> bool:
 
 
 def case_review_complete(cycle: Cycle) -> bool:
-    from iasios.casereview.selectors import case_review_status
+    from iasios.applications import integration
 
-    return bool(case_review_status(cycle).complete)
+    return bool(integration.case_review_status(cycle).complete)
 
 
 def recommendation_for(cycle: Cycle) -> Recommendation:
