@@ -18,12 +18,13 @@ for after the commit. Nothing else assigns the state field: that keeps the event
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from iasios.core.events import record_event
@@ -51,11 +52,11 @@ class TransitionNotAllowed(Exception):
 @dataclass(frozen=True)
 class Transition:
     name: str
-    sources: frozenset[str] | set[str]
+    sources: Collection[str]
     target: str
     who: Who = system_only
     guard: Guard | None = None
-    label: str = ""
+    label: str | Promise = ""
     needs_reason: bool = False
     effects: tuple[Effect, ...] = field(default_factory=tuple)
 
