@@ -1,8 +1,9 @@
 """The application through the API: cycles, answers, evidence, pre-flight, submission, dossier.
 
 The same services and the same access module as the pages. A cycle or facility the token's
-owner may not see is 404; a write they may not make is 403; a write to a submitted cycle or a
-save from a stale revision is 409.
+owner may not see is 404; a write they may not make is 403; a write to a cycle that is not with
+the facility (or to a carried-over answer during an amendment round), a transition the state
+does not allow, or a save from a stale revision is 409.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from iasios.api.api import ErrorOut, error_response
 from iasios.applications import selectors, services
@@ -51,12 +52,16 @@ class CycleOut(Schema):
     id: UUID
     facility_id: UUID
     kind: str
+    aim: str
     status: str
     framework: str
     created_at: datetime.datetime
     submitted_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    previous_cycle_id: UUID | None
     core: ProgressOut
     extended: ProgressOut
+    carried_over_pending: int
 
 
 class EvidenceRefOut(Schema):
@@ -77,6 +82,7 @@ class AnswerOut(Schema):
     narrative: str
     assignee_id: UUID | None
     revision: int
+    carried_over: bool
     updated_at: datetime.datetime
     evidence: list[EvidenceRefOut]
 
@@ -139,6 +145,7 @@ class SubmitIn(Schema):
 
 class DossierOut(Schema):
     cycle_id: UUID
+    number: int
     sha256: str
     verified: bool
     created_at: datetime.datetime
@@ -158,12 +165,16 @@ def _cycle_out(cycle: Cycle) -> dict[str, Any]:
         "id": cycle.pk,
         "facility_id": cycle.facility_id,
         "kind": cycle.kind,
+        "aim": cycle.aim,
         "status": cycle.status,
         "framework": f"{cycle.framework.code} {cycle.framework.version}",
         "created_at": cycle.created_at,
         "submitted_at": cycle.submitted_at,
+        "decided_at": cycle.decided_at,
+        "previous_cycle_id": cycle.previous_id,
         "core": {"done": overview.core.done, "total": overview.core.total},
         "extended": {"done": overview.extended.done, "total": overview.extended.total},
+        "carried_over_pending": cycle.answers.filter(carried_over=True).count() if cycle.is_recertification else 0,
     }
 
 
@@ -190,6 +201,7 @@ def _answer_out(answer: Answer) -> dict[str, Any]:
         "narrative": answer.narrative,
         "assignee_id": answer.assignee_id,
         "revision": answer.revision,
+        "carried_over": answer.carried_over,
         "updated_at": answer.updated_at,
         "evidence": evidence,
     }
@@ -487,14 +499,15 @@ def _dossier_out(dossier: Dossier) -> dict[str, Any]:
     snapshot = dossier.snapshot
     return {
         "cycle_id": dossier.cycle_id,
+        "number": dossier.number,
         "sha256": dossier.sha256,
         "verified": dossier_verify(dossier),
         "created_at": dossier.created_at,
         "signed_by": str(dossier.signed_by),
         "answers": len(snapshot.get("answers", [])),
         "evidence_files": len(snapshot.get("evidence_revisions", [])),
-        "pdf_url": reverse("applications:dossier_pdf", args=[dossier.cycle_id]),
-        "zip_url": reverse("applications:dossier_zip", args=[dossier.cycle_id]),
+        "pdf_url": reverse("applications:dossier_revision_pdf", args=[dossier.cycle_id, dossier.number]),
+        "zip_url": reverse("applications:dossier_revision_zip", args=[dossier.cycle_id, dossier.number]),
     }
 
 
@@ -505,7 +518,204 @@ def _dossier_out(dossier: Dossier) -> dict[str, Any]:
 )
 def dossier_get(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    dossier = Dossier.objects.select_related("signed_by").filter(cycle=cycle).first()
+    dossier = selectors.latest_dossier(cycle)
     if dossier is None:
         raise Http404
     return _dossier_out(dossier)
+
+
+@router.get(
+    "/cycles/{cycle_id}/dossiers",
+    response={200: list[DossierOut], 404: ErrorOut},
+    summary="Every dossier revision, newest first",
+    description="Each submission (the first, and each resubmission after a return or an amendment round) "
+    "froze one revision; none ever changes.",
+)
+def dossier_list(request: HttpRequest, cycle_id: UUID) -> list[dict[str, Any]]:
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    return [_dossier_out(d) for d in Dossier.objects.filter(cycle=cycle).select_related("signed_by")]
+
+
+@router.get(
+    "/cycles/{cycle_id}/dossiers/{number}",
+    response={200: DossierOut, 404: ErrorOut},
+    summary="One dossier revision",
+)
+def dossier_revision_get(request: HttpRequest, cycle_id: UUID, number: int) -> dict[str, Any]:
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    return _dossier_out(get_object_or_404(Dossier.objects.select_related("signed_by"), cycle=cycle, number=number))
+
+
+class EvidenceChangeOut(Schema):
+    title: str
+    sha256: str | None
+    document_id: UUID
+
+
+class RequirementChangeOut(Schema):
+    requirement: str
+    standard: int
+    core: bool
+    kind: str
+    claim_before: str
+    claim_after: str
+    claim_changed: bool
+    narrative_changed: bool
+    narrative_before: str
+    narrative_after: str
+    na_reason_changed: bool
+    evidence_added: list[EvidenceChangeOut]
+    evidence_removed: list[EvidenceChangeOut]
+
+
+def _changes_out(changes: list[selectors.RequirementChange]) -> list[dict[str, Any]]:
+    def evidence(items: list[selectors.EvidenceChange]) -> list[dict[str, Any]]:
+        return [{"title": e.title, "sha256": e.sha256, "document_id": e.document} for e in items]
+
+    return [
+        {
+            "requirement": c.requirement,
+            "standard": c.standard,
+            "core": c.core,
+            "kind": c.kind,
+            "claim_before": c.claim_before,
+            "claim_after": c.claim_after,
+            "claim_changed": c.claim_changed,
+            "narrative_changed": c.narrative_changed,
+            "narrative_before": c.narrative_before,
+            "narrative_after": c.narrative_after,
+            "na_reason_changed": c.na_reason_changed,
+            "evidence_added": evidence(c.evidence_added),
+            "evidence_removed": evidence(c.evidence_removed),
+        }
+        for c in changes
+    ]
+
+
+@router.get(
+    "/cycles/{cycle_id}/changes",
+    response={200: list[RequirementChangeOut], 404: ErrorOut},
+    summary="What changed between two dossier revisions",
+    description="`to` defaults to the latest revision and `from` to the one before it (0: against nothing). "
+    "Only requirements whose claim, narrative, reason or evidence (by file SHA-256) changed are listed.",
+)
+def changes_between(
+    request: HttpRequest, cycle_id: UUID, to: int | None = None, from_: int | None = Query(None, alias="from")
+) -> list[dict[str, Any]]:
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    dossiers = {d.number: d for d in Dossier.objects.filter(cycle=cycle)}
+    if not dossiers:
+        raise Http404
+    new_number = to if to is not None else max(dossiers)
+    old_number = from_ if from_ is not None else new_number - 1
+    new = dossiers.get(new_number)
+    if new is None or old_number >= new_number or (old_number and old_number not in dossiers):
+        raise Http404
+    return _changes_out(selectors.dossier_changes(dossiers.get(old_number), new))
+
+
+@router.get(
+    "/cycles/{cycle_id}/changes-since-previous-cycle",
+    response={200: list[RequirementChangeOut], 404: ErrorOut},
+    summary="A re-certification against the last decided cycle",
+    description="Requirements are matched by standard number and letter across versions of the standards.",
+)
+def changes_since_previous(request: HttpRequest, cycle_id: UUID) -> list[dict[str, Any]]:
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    result = selectors.cycle_changes_since_previous(cycle)
+    if result is None:
+        raise Http404
+    return _changes_out(result)
+
+
+# ----------------------------------------------------------------------------- the office's hand-overs
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/cycles/{cycle_id}/return",
+    response={200: CycleOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Return a submitted application to the facility (office)",
+    description="A reason is required; the facility sees it. 409 when the application is not submitted.",
+)
+def cycle_return(request: HttpRequest, cycle_id: UUID, payload: ReasonIn) -> Any:
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    services.cycle_return(cycle=cycle, actor=request.user, reason=payload.reason)
+    return _cycle_out(get_visible_cycle_or_404(request.user, cycle_id))
+
+
+@router.post(
+    "/cycles/{cycle_id}/start-assessment",
+    response={200: CycleOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Pass a submitted application to the assessors (office)",
+)
+def cycle_start_assessment(request: HttpRequest, cycle_id: UUID) -> Any:
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    services.cycle_start_assessment(cycle=cycle, actor=request.user)
+    return _cycle_out(get_visible_cycle_or_404(request.user, cycle_id))
+
+
+@router.post(
+    "/cycles/{cycle_id}/send-to-committee",
+    response={200: CycleOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Send an assessed application to the committee (office)",
+    description="409 until the assessors' recommendation is ready.",
+)
+def cycle_send_to_committee(request: HttpRequest, cycle_id: UUID) -> Any:
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    services.cycle_send_to_committee(cycle=cycle, actor=request.user)
+    return _cycle_out(get_visible_cycle_or_404(request.user, cycle_id))
+
+
+# ----------------------------------------------------------------------------- re-certification
+
+
+class RecertificationIn(Schema):
+    aim: str = "accredited"
+
+
+@router.post(
+    "/facilities/{facility_id}/recertification",
+    response={201: CycleOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Start a re-certification from the last decided application",
+    description="While the re-certification window is open and no application is open. `aim` is "
+    "`accredited` or `centre_of_excellence` (after a full term only). Answers and evidence links are "
+    "carried over, each to confirm or change.",
+)
+def recertification_start(request: HttpRequest, facility_id: UUID, payload: RecertificationIn) -> Status:
+    facility = get_visible_facility_or_404(request.user, facility_id)
+    cycle = services.cycle_start_recertification(facility=facility, user=request.user, aim=payload.aim)
+    return Status(201, _cycle_out(cycle))
+
+
+@router.post(
+    "/cycles/{cycle_id}/answers/{answer_id}/confirm",
+    response={200: AnswerOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Confirm a carried-over answer as it stands",
+)
+def answer_confirm(request: HttpRequest, cycle_id: UUID, answer_id: UUID) -> dict[str, Any]:
+    cycle = _writable_cycle(request, cycle_id)
+    answer = get_object_or_404(
+        Answer.objects.select_related("cycle__facility", "requirement__standard"), pk=answer_id, cycle=cycle
+    )
+    services.answer_confirm(answer=answer, user=request.user)
+    return _answer_out(get_object_or_404(_answers(cycle), pk=answer_id))
+
+
+class ConfirmIn(Schema):
+    answer_ids: list[UUID]
+
+
+@router.post(
+    "/cycles/{cycle_id}/confirm",
+    response={200: list[AnswerOut], 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Confirm several carried-over answers at once",
+)
+def answers_confirm(request: HttpRequest, cycle_id: UUID, payload: ConfirmIn) -> list[dict[str, Any]]:
+    cycle = _writable_cycle(request, cycle_id)
+    services.answers_confirm(cycle=cycle, user=request.user, answer_ids=payload.answer_ids)
+    wanted = {str(a) for a in payload.answer_ids}
+    return [_answer_out(a) for a in _answers(cycle) if str(a.pk) in wanted]
