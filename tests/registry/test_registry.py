@@ -118,3 +118,77 @@ def test_registry_pages_are_public_for_every_role(cast: Any, who: str, centres: 
     client = cast.client_for(who)
     for url in ("/registry/", "/registry.json", "/registry.csv", f"/registry/{centres['leuven'].pk}/"):
         assert client.get(url).status_code == 200, url
+
+
+# ----------------------------------------------------------------------------- levels from awards
+
+
+def _award(facility: Facility, framework: Any, level: str = "accredited", status: str = "valid") -> Any:
+    """An award of `facility` with its certificate, built directly (the decisions tests cover how)."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from iasios.applications.models import Cycle
+    from iasios.certificates.services import certificate_issue
+    from iasios.decisions.models import Award, Decision
+
+    cycle = Cycle.objects.create(facility=facility, framework=framework)
+    Cycle.objects.filter(pk=cycle.pk).update(status="decided")
+    decision = Decision.objects.create(cycle=cycle, status="decided", outcome=level, decided_on=date(2026, 1, 10))
+    award = Award.objects.create(
+        facility=facility,
+        cycle=cycle,
+        decision=decision,
+        level=level,
+        valid_from=date(2026, 1, 10),
+        valid_until=date(2030, 1, 10),
+    )
+    with transaction.atomic():
+        certificate_issue(award=award)
+    if status != "valid":
+        Award.objects.filter(pk=award.pk).update(status=status)
+    return award
+
+
+def test_level_valid_until_and_verify_url_come_from_the_award_in_force(
+    centres: dict[str, Facility], framework: Any
+) -> None:
+    award = _award(centres["leuven"], framework, "centre_of_excellence")
+    _award(centres["lyon"], framework, "accredited", status="suspended")
+    client = Client()
+    data = {c["name"]: c for c in client.get("/registry.json").json()["centres"]}
+    leuven, lyon = data["Leuven IO"], data["Lyon IO"]
+    assert (leuven["level"], leuven["valid_until"]) == ("centre_of_excellence", "2030-01-10")
+    assert leuven["verify_url"].endswith(f"/verify/{award.certificate.token}/")
+    assert (lyon["level"], lyon["valid_until"], lyon["verify_url"]) == ("enrolled", None, "")
+    assert [c["name"] for c in client.get("/registry.json?level=centre_of_excellence").json()["centres"]] == [
+        "Leuven IO"
+    ]
+    assert client.get("/registry.json?level=accredited").json()["count"] == 0
+    assert client.get("/registry.json?level=enrolled").json()["count"] == 1
+    profile = client.get(f"/registry/{centres['leuven'].pk}/").content.decode()
+    assert "Centre of Excellence" in profile and award.certificate.verify_path in profile
+    rows = list(csv.DictReader(io.StringIO(client.get("/registry.csv").content.decode("utf-8-sig"))))
+    assert {r["name"]: r["level"] for r in rows} == {"Leuven IO": "centre_of_excellence", "Lyon IO": "enrolled"}
+
+
+@pytest.mark.parametrize("url", ["/registry/", "/registry.json", "/registry.csv"])
+def test_query_count_with_awards_does_not_grow(framework: Any, url: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            facility = _enrolled(name=f"Centre {i}", country="DE" if i % 2 else "IT")
+            _award(facility, framework, "accredited" if i % 3 else "centre_of_excellence")
+
+    add(2, 0)
+    small = count()
+    add(12, 2)
+    assert count() == small
