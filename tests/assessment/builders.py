@@ -93,7 +93,7 @@ def rate_all(assignment: Assignment, user: Any, default: str = "met", **by_refer
             user=user,
             requirement=requirement,
             rating=rating,
-            comment="" if rating == "met" else f"{user.get_short_name()}'s note on {requirement.reference}",
+            comment="" if rating == "met" else f"note by {user.get_short_name()} on {requirement.reference}",
         )
 
 

@@ -78,7 +78,7 @@ def test_independence_selector_page_and_api(world: World) -> None:
     second = assign(world, world.b)
     rate_all(first, world.a, default="met", **{"r1a": "not_met"})
     rate_all(second, world.b, default="partly_met")
-    secret = "Asa's note on 1a"  # the text of A's rating of 1a
+    secret = "note by Asa on 1a"  # the text of A's rating of 1a
 
     # B before submitting: only B's own ratings, everywhere.
     assert {r.assignment_id for r in selectors.visible_ratings(world.b, world.cycle)} == {second.pk}
@@ -100,7 +100,7 @@ def test_independence_selector_page_and_api(world: World) -> None:
     assert {r["assignment_id"] for r in rows} == {str(first.pk), str(second.pk)}
     assert {r.assignment_id for r in selectors.visible_ratings(world.a, world.cycle)} == {first.pk}
     page_a = _client(world.a).get(reverse("assessment:review", args=[first.pk]))
-    assert "Bea's note on 1b" not in page_a.content.decode()  # B's comments stay hidden from A
+    assert "note by Bea on 1b" not in page_a.content.decode()  # B's comments stay hidden from A
 
 
 def test_unassigned_or_proposed_assessors_see_nothing_of_the_cycle(world: World) -> None:
