@@ -136,7 +136,7 @@ def test_amendment_deadline_comes_from_the_programme_settings(
 def test_resubmission_after_amendment_is_revision_two_with_the_round(
     amending: tuple[Cycle, Answer, Answer], enrolled: Any
 ) -> None:
-    cycle, reopened, kept = amending
+    cycle, reopened, _kept = amending
     first = Dossier.objects.get(cycle=cycle, number=1)
     save(reopened, enrolled.contributor, claim=Claim.PARTLY_MET, narrative="Amended.")
     second = submit(cycle, enrolled.representative)
@@ -313,8 +313,6 @@ def test_changes_page_and_api(cycle: Cycle, enrolled: Any) -> None:
     )
     assert [c["requirement"] for c in body] == [answer.requirement.reference]
     assert body[0]["narrative_changed"] is True
-    listing = Client().get(
-        f"/api/v1/applications/cycles/{cycle.pk}/dossiers", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    listing = Client().get(f"/api/v1/applications/cycles/{cycle.pk}/dossiers", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert [d["number"] for d in listing.json()] == [2, 1]
     assert all(d["verified"] for d in listing.json())
