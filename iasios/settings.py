@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "iasios.decisions",
     "iasios.certificates",
     "iasios.registry",
+    "iasios.notifications",
     "iasios.api",
 ]
 
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iasios.core.context_processors.navigation",
+                "iasios.notifications.context_processors.inbox",
             ],
         },
     },

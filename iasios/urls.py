@@ -30,6 +30,7 @@ urlpatterns = [
     path("office/billing/", include("iasios.billing.urls_office")),
     path("office/assessment/", include("iasios.assessment.urls_office")),
     path("office/decisions/", include("iasios.decisions.urls_office")),
+    path("inbox/", include("iasios.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

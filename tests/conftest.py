@@ -18,6 +18,8 @@ from tests import factories
 def _fast_and_unthrottled(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ACCOUNT_RATE_LIMITS = False
+    # Background tasks (e-mail delivery) run inline, so on_commit callbacks reach mail.outbox.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

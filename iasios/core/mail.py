@@ -1,37 +1,77 @@
-"""E-mails from templates, sent only once the surrounding transaction has committed.
+"""E-mails from templates, in the recipient's language, delivered by a background task after the commit.
 
 Each message is three templates: `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html`.
+`send_templated_mail` renders them now (so a template error surfaces in the caller, inside its
+transaction), records an inbox row for every recipient with an account, and enqueues the
+delivery once the transaction commits; see `iasios.notifications` for the inbox, the
+preferences and the delivery task.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
-def render_templated_mail(template_prefix: str, to: Iterable[str], context: dict[str, Any]) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str  # without the site's subject prefix
+    text: str
+    html: str
+
+    @property
+    def full_subject(self) -> str:
+        return f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}{self.subject}"
+
+
+def mail_language(code: str | None) -> str:
+    """A language the site offers for `code` (a user's preference), else the site's default."""
+    if code:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            pass
+    return str(settings.LANGUAGE_CODE)
+
+
+def render_mail(template_prefix: str, context: dict[str, Any], language: str | None = None) -> RenderedMail:
     ctx = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx).split())
-    subject_prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx).split())
+        text = render_to_string(f"{template_prefix}.txt", ctx)
+        html = render_to_string(f"{template_prefix}.html", ctx)
+    return RenderedMail(subject=subject, text=text, html=html)
+
+
+def render_templated_mail(
+    template_prefix: str, to: Iterable[str], context: dict[str, Any], language: str | None = None
+) -> EmailMultiAlternatives:
+    """The message as Django's mail object (previews, tests); sending goes through `send_templated_mail`."""
+    rendered = render_mail(template_prefix, context, language)
     message = EmailMultiAlternatives(
-        subject=f"{subject_prefix}{subject}",
-        body=render_to_string(f"{template_prefix}.txt", ctx),
+        subject=rendered.full_subject,
+        body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=sorted({address for address in to if address}),
     )
-    message.attach_alternative(render_to_string(f"{template_prefix}.html", ctx), "text/html")
+    message.attach_alternative(rendered.html, "text/html")
     return message
 
 
-def send_templated_mail(template_prefix: str, to: Iterable[str], context: dict[str, Any]) -> None:
-    """Render now (so template errors surface in the caller), send after the commit."""
-    recipients = [address for address in to if address]
-    if not recipients:
-        return
-    message = render_templated_mail(template_prefix, recipients, context)
-    transaction.on_commit(message.send)
+def send_templated_mail(
+    template_prefix: str, to: Iterable[str], context: dict[str, Any], link: str | None = None
+) -> None:
+    """Mail `to` (addresses) with the templates under `template_prefix`.
+
+    `link` is the page the message is about, shown in the inbox; without it the first link to
+    this site in the text is used.
+    """
+    from iasios.notifications.services import mail_dispatch
+
+    mail_dispatch(template_prefix=template_prefix, to=to, context=context, link=link)
