@@ -95,8 +95,8 @@ def seal_svg(level: str, *, facility_name: str = "", valid_until: str = "") -> s
         f'font-weight="700" fill="{ring}">{escape(top)}</text>'
         f'<text x="100" y="131" text-anchor="middle" font-family="Arial, sans-serif" font-size="15" '
         f'font-weight="700" fill="{ring}">{escape(bottom)}</text>'
-        f'<text x="100" y="152" text-anchor="middle" font-family="Arial, sans-serif" font-size="8.5" '
-        f'letter-spacing="1.5" fill="{ring}">{escape(_("INTERVENTIONAL ONCOLOGY"))}</text>'
+        f'<text x="100" y="152" text-anchor="middle" font-family="Arial, sans-serif" font-size="7" '
+        f'letter-spacing=".6" fill="{ring}">{escape(_("INTERVENTIONAL ONCOLOGY"))}</text>'
         f'<g font-family="Arial, sans-serif">{extra}</g></svg>'
     )
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from iasios.core.events import record_event
@@ -250,7 +251,7 @@ def appeal_refusal(decision: Decision, today: date | None = None) -> str | None:
         return _("An appeal against this decision has already been lodged.")
     deadline = appeal_deadline(decision)
     if deadline is not None and _today(today) > deadline:
-        return _("The appeal window closed on %(date)s.") % {"date": deadline.isoformat()}
+        return _("The appeal window closed on %(date)s.") % {"date": date_format(deadline)}
     return None
 
 
