@@ -29,7 +29,7 @@ class VoteForm(forms.Form):
 
 class AppealForm(forms.Form):
     grounds = forms.CharField(label=_("Grounds of the appeal"), widget=forms.Textarea(attrs={"rows": 8}))
-    documents = forms.ModelMultipleChoiceField(
+    documents: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Supporting documents"),
         required=False,
         queryset=None,

@@ -56,26 +56,21 @@ def consolidated_ratings(cycle: Any) -> dict[Any, str]:
 
 
 def assessor_ratings(cycle: Any) -> dict[Any, list[tuple[str, str, str]]]:
-    """requirement id → [(assessor's name, rating, comment)], from the submitted ratings."""
+    """requirement id → [(assessor's name, rating, comment)] of the reviews submitted on the cycle."""
     try:
         from iasios.assessment.models import RequirementRating
     except ImportError:
         return {}
     rows: dict[Any, list[tuple[str, str, str]]] = {}
-    fields = {f.name for f in RequirementRating._meta.get_fields()}
-    qs = RequirementRating.objects.all()
-    if "assignment" in fields:
-        qs = qs.filter(assignment__cycle=cycle).select_related("assignment__assessor")
-    elif "cycle" in fields:
-        qs = qs.filter(cycle=cycle)
-    else:
-        return {}
-    for rating in qs:
-        assessor = getattr(getattr(rating, "assignment", None), "assessor", None) or getattr(rating, "assessor", None)
-        user = getattr(assessor, "user", assessor)
-        name = getattr(user, "name", "") or str(user or "")
+    ratings = (
+        RequirementRating.objects.filter(assignment__cycle=cycle, assignment__submitted_at__isnull=False)
+        .select_related("assignment__assessor")
+        .order_by("assignment__assessor__name", "created_at")
+    )
+    for rating in ratings:
+        assessor = rating.assignment.assessor
         rows.setdefault(rating.requirement_id, []).append(
-            (name, str(getattr(rating, "rating", "")), str(getattr(rating, "comment", "")))
+            (assessor.name or assessor.email, str(rating.rating), str(rating.comment))
         )
     return rows
 

@@ -48,14 +48,15 @@ def action_add(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
         try:
             services.action_add(decision=decision, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            for message in exc.messages:
+                messages.error(request, message)
         else:
             messages.success(request, _("Corrective action recorded."))
     else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+        for field, field_errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for text in field_errors:
+                messages.error(request, f"{label}: {text}")
     return redirect("decisions:detail", decision.pk)
 
 

@@ -112,7 +112,7 @@ def registry_entries(*, q: str = "", country: str = "", city: str = "", level: s
     if city:
         facilities = facilities.filter(city__iexact=city)
     if level:
-        facilities = facilities.filter(public_level=level)
+        facilities = facilities.filter(public_level=level)  # type: ignore[misc]
     return [_entry(f) for f in facilities]
 
 
