@@ -15,7 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -40,11 +41,17 @@ def mail_language(code: str | None) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
+def _render_plain(template_name: str, context: dict[str, Any]) -> str:
+    """Subjects and text bodies are plain text: no HTML escaping (an apostrophe stays one)."""
+    template = get_template(template_name)
+    return str(template.template.render(make_context(context, autoescape=False)))  # type: ignore[attr-defined]
+
+
 def render_mail(template_prefix: str, context: dict[str, Any], language: str | None = None) -> RenderedMail:
     ctx = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx).split())
-        text = render_to_string(f"{template_prefix}.txt", ctx)
+        subject = " ".join(_render_plain(f"{template_prefix}_subject.txt", ctx).split())
+        text = _render_plain(f"{template_prefix}.txt", ctx)
         html = render_to_string(f"{template_prefix}.html", ctx)
     return RenderedMail(subject=subject, text=text, html=html)
 

@@ -26,6 +26,8 @@ def _inbox_link(link: str | None, context: dict[str, Any], text: str) -> str:
     candidate = link or context.get("link") or context.get("url")
     if not candidate:
         candidate = next((u for u in _URL.findall(text) if u.startswith(settings.SITE_URL + "/")), "")
+    if not candidate:
+        candidate = context.get("facility_url") or ""
     candidate = str(candidate)
     if candidate.startswith(settings.SITE_URL + "/"):
         return candidate[len(settings.SITE_URL) :]

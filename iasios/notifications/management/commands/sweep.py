@@ -1,0 +1,75 @@
+"""The daily sweep: billing, award expiry, then reminders. Idempotent, so safe to run hourly."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+logger = logging.getLogger(__name__)
+
+
+def _billing(today: date | None) -> list[str]:
+    from iasios.billing.services import billing_sweep
+
+    result = billing_sweep(today=today)
+    return [
+        *result.lines(),
+        f"billing: {len(result.issued)} invoice(s) issued, {len(result.warned)} warning(s) sent, "
+        f"{len(result.lapsed)} membership(s) lapsed",
+    ]
+
+
+def _awards(today: date | None) -> list[str]:
+    from iasios.decisions.services import award_sweep
+
+    expired = award_sweep(today=today)
+    return [*(f"award {award.pk} expired" for award in expired), f"awards: {len(expired)} expired"]
+
+
+def _reminders(today: date | None) -> list[str]:
+    from iasios.notifications.reminders import reminders_sweep
+
+    result = reminders_sweep(today=today)
+    return [
+        *result.lines(),
+        f"reminders: {len(result.evidence)} evidence request reminder(s), {len(result.awards)} award reminder(s)",
+    ]
+
+
+STEPS: list[tuple[str, Callable[[date | None], list[str]]]] = [
+    ("billing", _billing),
+    ("awards", _awards),
+    ("reminders", _reminders),
+]
+
+
+class Command(BaseCommand):
+    help = "Run the daily sweeps in order: billing, award expiry, reminders. A second run does nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--today", help="Run as if today were this date (YYYY-MM-DD).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = None
+        if options.get("today"):
+            try:
+                today = date.fromisoformat(options["today"])
+            except ValueError as exc:
+                raise CommandError("--today must be a date like 2026-05-31") from exc
+        failed = []
+        for name, step in STEPS:
+            # One step failing (say, a mail template error) must not stop the others.
+            try:
+                lines = step(today)
+            except Exception:
+                logger.exception("sweep step %s failed", name)
+                failed.append(name)
+                continue
+            for line in lines:
+                self.stdout.write(line)
+        if failed:
+            raise CommandError(f"sweep: step(s) failed: {', '.join(failed)}")
