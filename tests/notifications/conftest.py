@@ -35,7 +35,7 @@ def make_evidence_request(cast: Any, framework: Any, *, due_on: date, opened_on:
 
 
 def make_award(cast: Any, framework: Any, *, valid_from: date, valid_until: date) -> Award:
-    cycle = Cycle.objects.create(facility=cast.facility, framework=framework)
+    cycle = Cycle.objects.create(facility=cast.facility, framework=framework, status="decided")
     decision = Decision.objects.create(cycle=cycle)
     Decision.objects.filter(pk=decision.pk).update(status="decided", outcome="accredited", decided_on=valid_from)
     return Award.objects.create(
