@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -43,8 +43,8 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, users: list[tuple[str, str]], categories: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—"), *users]
-        self.fields["expertise_categories"].choices = categories
+        cast(forms.ChoiceField, self.fields["user"]).choices = [("", "—"), *users]
+        cast(forms.ChoiceField, self.fields["expertise_categories"]).choices = categories
 
 
 class AssignForm(forms.Form):
@@ -95,7 +95,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, documents: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["documents"].choices = documents
+        cast(forms.ChoiceField, self.fields["documents"]).choices = documents
 
 
 class VisitForm(forms.Form):
@@ -114,7 +114,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].choices = requirements
+        cast(forms.ChoiceField, self.fields["requirement"]).choices = requirements
 
 
 class OverrideForm(forms.Form):

@@ -85,13 +85,9 @@ DOSSIER_ORDER = ("number", "created_at") if any(f.name == "number" for f in Doss
 
 
 def latest_dossier(cycle: Cycle) -> Dossier | None:
-    try:
-        from iasios.applications.selectors import latest_dossier as applications_latest
-    except ImportError:
-        applications_latest = None
-    if applications_latest is not None:
-        return applications_latest(cycle)  # type: ignore[no-any-return]
-    return Dossier.objects.filter(cycle=cycle).order_by(*[f"-{f}" for f in DOSSIER_ORDER]).first()
+    from iasios.applications.selectors import latest_dossier as applications_latest
+
+    return applications_latest(cycle)
 
 
 def dossier_revisions(cycle: Cycle) -> list[Dossier]:
@@ -267,7 +263,7 @@ def assignment_candidates(cycle: Cycle) -> list[Candidate]:
         )
     )
     candidates = [
-        Candidate(p, conflict_reasons(p, cycle.facility), p.user_id in taken, p.active)
+        Candidate(p, conflict_reasons(p, cycle.facility), p.user_id in taken, getattr(p, "active", 0))
         for p in assessor_profiles().filter(user__programme_role_set__role="assessor")
     ]
     candidates.sort(key=lambda c: (not c.eligible, c.active_load, str(c.profile.user).casefold()))
@@ -379,20 +375,20 @@ def review_for(assignment: Assignment, *, standard: int | None = None, others_vi
     rows = []
     for requirement in requirements:
         answer = answers.get(requirement.reference, {})
-        rating = own.get(requirement.pk)
+        own_rating = own.get(requirement.pk)
         in_scope = round_.in_scope(requirement.pk)
         rows.append(
             ReviewRow(
                 requirement=requirement,
                 answer=answer,
                 evidence=_evidence_entries(answer, revisions),
-                rating=rating,
+                rating=own_rating,
                 others=others.get(requirement.pk, []),
                 requests=requests.get(requirement.pk, []),
                 findings=findings.get(requirement.pk, []),
                 in_scope=in_scope,
                 changed=requirement.reference in round_.changed_refs,
-                carried_over=rating is not None and rating.dossier_id != getattr(round_.dossier, "pk", None),
+                carried_over=own_rating is not None and own_rating.dossier_id != getattr(round_.dossier, "pk", None),
             )
         )
     return Review(assignment, round_, rows, others_visible, other_assignments)

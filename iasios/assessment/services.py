@@ -494,6 +494,8 @@ def consolidated_ratings_record(
     if not recon.ready:
         raise TransitionNotAllowed(_("Both assessors have to submit their reviews first."))
     dossier = recon.round.dossier
+    if dossier is None:
+        raise TransitionNotAllowed(_("The application has no dossier."))
     valid = {r.requirement.pk: r for r in recon.rows}
     errors: dict[str, str] = {}
     for requirement_id, (rating, _note) in ratings.items():

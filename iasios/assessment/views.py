@@ -27,7 +27,7 @@ from iasios.applications.models import Cycle, EvidenceDocument, EvidenceRevision
 from iasios.applications.uploads import evidence_upload_handlers, too_large_message
 from iasios.assessment import access, selectors, services
 from iasios.assessment.forms import AcceptForm, AnswerForm, EvidenceRequestForm, FindingForm, RatingForm, ReasonForm
-from iasios.assessment.models import Assignment, AssignmentStatus
+from iasios.assessment.models import Assignment, AssignmentStatus, Rating
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.facilities.access import facility_role, is_office
 from iasios.standards.models import Requirement
@@ -131,7 +131,7 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
             "can_rate": access.can_rate(request.user, assignment),
             "standards": standards,
             "standard": standard_number,
-            "ratings": RatingForm.base_fields["rating"].choices,
+            "ratings": Rating.choices,
             "missing": None,
         },
     )

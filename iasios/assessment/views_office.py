@@ -6,7 +6,7 @@ requests, the visit, reconciliation, the recommendation and sending it to the co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -215,11 +215,11 @@ def assign(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     cycle = _cycle(cycle_id)
     candidates = selectors.assignment_candidates(cycle)
     form = AssignForm()
-    form.fields["assessor"].choices = [(str(c.profile.user_id), str(c.profile.user)) for c in candidates]
+    cast(Any, form.fields["assessor"]).choices = [(str(c.profile.user_id), str(c.profile.user)) for c in candidates]
     status = 200
     if request.method == "POST":
         form = AssignForm(request.POST)
-        form.fields["assessor"].choices = [(str(c.profile.user_id), str(c.profile.user)) for c in candidates]
+        cast(Any, form.fields["assessor"]).choices = [(str(c.profile.user_id), str(c.profile.user)) for c in candidates]
         if form.is_valid():
             assessor = User.objects.get(pk=form.cleaned_data["assessor"])
             try:
