@@ -42,6 +42,11 @@ class Notification(models.Model):
         return self.read_at is not None
 
     @property
+    def excerpt(self) -> str:
+        """The text on one line without its web addresses, for the list."""
+        return " ".join(word for word in self.body.split() if not word.startswith(("http://", "https://")))
+
+    @property
     def kind_label(self) -> str:
         return str(kind_for(self.kind).label)
 

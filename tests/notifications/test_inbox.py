@@ -186,3 +186,9 @@ def test_preferences_refuse_a_mandatory_kind(cast: Any) -> None:
     response = cast.client_for("contact").post(PREFERENCES, {"emailed": ["facilities/email/confirmed"]})
     assert response.status_code == 200  # the form shows the error; nothing saved
     assert not NotificationOptOut.objects.filter(user=cast.contact).exists()
+
+
+def test_the_list_excerpt_leaves_out_web_addresses(cast: Any) -> None:
+    (n,) = notify(cast.contact)
+    n.body = "Your invoice:\nhttps://example.org/billing/1/\nPlease pay."
+    assert n.excerpt == "Your invoice: Please pay."
