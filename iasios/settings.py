@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "iasios.assessment",
     "iasios.decisions",
     "iasios.certificates",
+    "iasios.reports",
     "iasios.registry",
     "iasios.notifications",
     "iasios.api",

@@ -26,6 +26,8 @@ urlpatterns = [
     path("decisions/", include("iasios.decisions.urls")),
     path("committee/", include("iasios.decisions.urls_committee")),
     path("", include("iasios.certificates.urls")),
+    path("reports/", include("iasios.reports.urls")),
+    path("office/reports/", include("iasios.reports.urls_office")),
     path("office/facilities/", include("iasios.facilities.urls_office")),
     path("office/billing/", include("iasios.billing.urls_office")),
     path("office/assessment/", include("iasios.assessment.urls_office")),
