@@ -16,12 +16,14 @@ from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.billing.selectors import invoices_for_facility
 from iasios.core.events import timeline
+from iasios.core.exports import export_response
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.facilities import selectors, services
 from iasios.facilities.countries import COUNTRY_NAMES
 from iasios.facilities.forms import ApproveForm, ConfirmForm, HandoverForm, RejectForm
 from iasios.facilities.lifecycle import FACILITY_LIFECYCLE
 from iasios.facilities.models import Facility, FacilityStatus
+from iasios.facilities.tables import facility_table
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 PAGE_SIZE = 25
@@ -35,7 +37,10 @@ def facility_list(request: HttpRequest) -> HttpResponse:
         overdue=request.GET.get("overdue") == "1",
         q=request.GET.get("q", "")[:100],
     )
-    page = Paginator(selectors.facilities_for_office(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    facilities = selectors.facilities_for_office(filters)
+    if (export := export_response(request, facility_table(facilities))) is not None:
+        return export
+    page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
