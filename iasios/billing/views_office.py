@@ -24,8 +24,10 @@ from iasios.billing.forms import (
     ReasonForm,
 )
 from iasios.billing.models import Consultation, ConsultationStatus, Invoice
+from iasios.billing.tables import consultation_table, invoice_table, overdue_table, payment_table
 from iasios.billing.views import add_service_errors
 from iasios.core.events import timeline
+from iasios.core.exports import export_response
 from iasios.core.statemachine import TransitionNotAllowed
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
@@ -55,12 +57,15 @@ def invoices(request: HttpRequest) -> HttpResponse:
             overdue=bool(data["overdue"]),
             q=(data["q"] or "").strip(),
         )
+    invoice_rows = selectors.invoices_for_office(filters)
+    if (export := export_response(request, invoice_table(invoice_rows, selectors.today()))) is not None:
+        return export
     return render(
         request,
         "billing/office/invoices.html",
         {
             "form": form,
-            "page": _page(request, selectors.invoices_for_office(filters)),
+            "page": _page(request, invoice_rows),
             "querystring": _query_without_page(request),
         },
     )
@@ -133,16 +138,26 @@ def credit_note_issue(request: HttpRequest, pk: str) -> HttpResponse:
 
 @office_only
 def payments(request: HttpRequest) -> HttpResponse:
-    return render(request, "billing/office/payments.html", {"page": _page(request, selectors.payments_for_office())})
+    payment_rows = selectors.payments_for_office()
+    if (export := export_response(request, payment_table(payment_rows))) is not None:
+        return export
+    return render(
+        request,
+        "billing/office/payments.html",
+        {"page": _page(request, payment_rows), "querystring": _query_without_page(request)},
+    )
 
 
 @office_only
 def overdue(request: HttpRequest) -> HttpResponse:
     today = selectors.today()
+    invoice_rows = selectors.overdue_invoices(today)
+    if (export := export_response(request, overdue_table(invoice_rows, today))) is not None:
+        return export
     return render(
         request,
         "billing/office/overdue.html",
-        {"page": _page(request, selectors.overdue_invoices(today)), "today": today},
+        {"page": _page(request, invoice_rows), "today": today, "querystring": _query_without_page(request)},
     )
 
 
@@ -150,10 +165,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def consultations(request: HttpRequest) -> HttpResponse:
     form = ConsultationFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
+    consultation_rows = selectors.consultations_queue(status)
+    if (export := export_response(request, consultation_table(consultation_rows))) is not None:
+        return export
     return render(
         request,
         "billing/office/consultations.html",
-        {"form": form, "page": _page(request, selectors.consultations_queue(status))},
+        {"form": form, "page": _page(request, consultation_rows), "querystring": _query_without_page(request)},
     )
 
 
