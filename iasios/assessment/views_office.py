@@ -20,10 +20,11 @@ from iasios.accounts.access import programme_role_required
 from iasios.accounts.models import User
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.applications.models import Cycle
-from iasios.assessment import selectors, services
+from iasios.assessment import selectors, services, tables
 from iasios.assessment.forms import AssignForm, OverrideForm, ProfileForm, ReasonForm, ReturnForm, VisitForm
 from iasios.assessment.models import AssessorProfile, Assignment, Rating
 from iasios.core.events import timeline
+from iasios.core.exports import export_response
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.facilities.countries import COUNTRY_NAMES
 
@@ -45,7 +46,10 @@ def _cycle(pk: Any) -> Cycle:
 
 @office_only
 def triage(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessment/office/triage.html", {"cycles": selectors.triage_queue()})
+    cycles = selectors.triage_queue()
+    if (export := export_response(request, tables.triage_table(cycles))) is not None:
+        return export
+    return render(request, "assessment/office/triage.html", {"cycles": cycles})
 
 
 @office_only
@@ -91,6 +95,8 @@ def triage_cycle(request: HttpRequest, cycle_id: Any) -> HttpResponse:
 @office_only
 def assessors(request: HttpRequest) -> HttpResponse:
     profiles = list(selectors.assessor_profiles().order_by("user__name", "user__email"))
+    if (export := export_response(request, tables.assessor_table(profiles))) is not None:
+        return export
     without = list(
         User.objects.filter(
             programme_role_set__role=ProgrammeRoleName.ASSESSOR, assessor_profile__isnull=True
@@ -175,15 +181,16 @@ def assessor_edit(request: HttpRequest, pk: Any = None) -> HttpResponse:
 def cycles(request: HttpRequest) -> HttpResponse:
     """Applications in assessment and with the committee: the decision clock of each, overdue requests."""
     now = timezone.now()
+    today = timezone.localdate(now)
     clocks = selectors.decision_clocks(now=now)
+    overdue = selectors.overdue_requests(today=today)
+    export = export_response(request, tables.clock_table(clocks), tables.overdue_request_table(overdue, today))
+    if export is not None:
+        return export
     return render(
         request,
         "assessment/office/cycles.html",
-        {
-            "clocks": clocks,
-            "overdue": selectors.overdue_requests(today=timezone.localdate(now)),
-            "today": timezone.localdate(now),
-        },
+        {"clocks": clocks, "overdue": overdue, "today": today},
     )
 
 
