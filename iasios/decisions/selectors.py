@@ -220,6 +220,15 @@ def facility_record(facility: Facility) -> dict[str, Any]:
     }
 
 
+def decisions_for_office() -> QuerySet[Decision]:
+    """Every taken decision (and those set aside), newest first; the overview shows the first 50."""
+    return (
+        Decision.objects.exclude(status=DecisionStatus.VOTING)
+        .select_related("cycle__facility")
+        .order_by("-decided_on", "-created_at")
+    )
+
+
 def office_overview() -> dict[str, Any]:
     return {
         "open_actions": list(
@@ -227,11 +236,7 @@ def office_overview() -> dict[str, Any]:
             .select_related("decision__cycle__facility")
             .order_by("due_on")
         ),
-        "recent": list(
-            Decision.objects.exclude(status=DecisionStatus.VOTING)
-            .select_related("cycle__facility")
-            .order_by("-decided_on", "-created_at")[:50]
-        ),
+        "recent": list(decisions_for_office()[:50]),
         "appeals": appeals_lodged(),
         "awards": list(
             Award.objects.select_related("facility", "certificate").order_by("status", "valid_until", "facility__name")

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
+from iasios.core.exports import export_response
 from iasios.core.statemachine import TransitionNotAllowed
-from iasios.decisions import selectors, services
+from iasios.decisions import selectors, services, tables
 from iasios.decisions.forms import CorrectiveActionForm, ReasonForm, VerifyForm
 from iasios.decisions.models import Award, CorrectiveAction, Decision, DecisionStatus
 
@@ -34,7 +35,17 @@ AWARD_ACTIONS = {
 @office_only
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "decisions/office_overview.html", selectors.office_overview())
+    context = selectors.office_overview()
+    export = export_response(
+        request,
+        tables.corrective_action_table(context["open_actions"]),
+        tables.decision_table(selectors.decisions_for_office()),
+        tables.appeal_table(context["appeals"]),
+        tables.award_table(context["awards"]),
+    )
+    if export is not None:
+        return export
+    return render(request, "decisions/office_overview.html", context)
 
 
 @office_only
