@@ -508,13 +508,13 @@ def award_section() -> AwardSection:
     ]
     by_country.sort(key=lambda r: (-r.total, r.name.casefold()))
     years: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in (
+    for year_row in (
         Award.objects.annotate(year=ExtractYear("valid_from"))
         .order_by()
         .values("year", "level")
         .annotate(n=Count("id"))
     ):
-        years[row["year"]][row["level"]] += row["n"]
+        years[year_row["year"]][year_row["level"]] += year_row["n"]
     by_year = [
         YearRow(year, levels[AwardLevel.ACCREDITED], levels[AwardLevel.CENTRE_OF_EXCELLENCE])
         for year, levels in sorted(years.items())
