@@ -3,7 +3,7 @@
     draft ─submit→ submitted ─start_assessment→ in_assessment ─send_to_committee→ with_committee
     submitted ─return→ returned ─submit→ submitted
     with_committee ─decide→ decided ─reopen_for_amendment→ amending ─submit→ submitted
-    decided ─reconsider→ with_committee (an upheld appeal)
+    decided / amending ─reconsider→ with_committee (an upheld appeal; closes an open amendment round)
     amending ─close_amendment→ decided (the resubmission window passed; the decision stands)
 
 The services in services.py are the only callers; the assessment and decisions apps call those.
@@ -129,10 +129,11 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             label="reopen the application for amendment",
         ),
         Transition(
+            # An upheld appeal against any decision, "areas to amend" included (the cycle is then amending).
             "reconsider",
-            {CycleStatus.DECIDED},
+            {CycleStatus.DECIDED, CycleStatus.AMENDING},
             CycleStatus.WITH_COMMITTEE,
-            who=_office,
+            who=_system_committee_or_office,
             guard=_no_other_open_cycle,
             needs_reason=True,
             label="send the application back to the committee",

@@ -521,8 +521,20 @@ def cycle_reopen_for_amendment(
 
 
 def cycle_reconsider(*, cycle: Cycle, actor: Any, reason: str) -> Cycle:
-    """After an upheld appeal the office sends the decided application back to the committee."""
-    return CYCLE_LIFECYCLE.apply(cycle, "reconsider", actor=actor, reason=reason.strip())
+    """After an upheld appeal the decided application goes back to the committee.
+
+    Taken by the system, a committee member (the one who heard the appeal) or the office. When
+    the decision set aside was "areas to amend", the cycle is amending: its round closes here
+    (the event names it), nothing reopened stays editable, and a new "areas to amend" decision
+    opens the next round.
+    """
+    with transaction.atomic():
+        source = Cycle.objects.select_for_update().only("status").get(pk=cycle.pk).status
+        data: dict[str, Any] = {}
+        if source == CycleStatus.AMENDING:
+            closed = AmendmentRound.objects.filter(cycle_id=cycle.pk).aggregate(n=models.Max("number"))["n"]
+            data["closed_amendment_round"] = closed
+        return CYCLE_LIFECYCLE.apply(cycle, "reconsider", actor=actor, reason=reason.strip(), data=data or None)
 
 
 def cycle_close_amendment(*, cycle: Cycle, actor: Any = None, reason: str = "") -> Cycle:

@@ -179,6 +179,27 @@ def test_submission_past_the_window_is_refused_and_the_office_closes_the_round(
     assert event.reason
 
 
+def test_reconsidering_an_amending_cycle_closes_its_round(
+    amending: tuple[Cycle, Answer, Answer], enrolled: Any
+) -> None:
+    """An upheld appeal against "areas to amend": the round closes and nothing stays open to change."""
+    cycle, reopened, _kept = amending
+    services.cycle_reconsider(cycle=cycle, actor=None, reason="Appeal upheld.")
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.WITH_COMMITTEE
+    event = Event.objects.for_object(cycle).get(action="reconsider")
+    assert (event.from_state, event.data["closed_amendment_round"]) == ("amending", 1)
+    with pytest.raises(services.CycleLocked):
+        save(reopened, enrolled.contributor, narrative="Too late: the committee has the file again.")
+    # A new "areas to amend" decision opens the next round.
+    services.cycle_mark_decided(cycle=cycle)
+    services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[reopened.requirement_id])
+    assert list(AmendmentRound.objects.filter(cycle=cycle).order_by("number").values_list("number", flat=True)) == [
+        1,
+        2,
+    ]
+
+
 def test_a_submission_just_inside_the_window_passes(
     amending: tuple[Cycle, Answer, Answer], enrolled: Any, monkeypatch: Any
 ) -> None:

@@ -51,7 +51,7 @@ ALLOWED: dict[str, set[str | None]] = {
     "send_to_committee": {"office", "administrator"},
     "decide": {None, "office", "administrator", "committee"},
     "reopen_for_amendment": {None, "office", "administrator", "committee"},
-    "reconsider": {"office", "administrator"},
+    "reconsider": {None, "office", "administrator", "committee"},
 }
 PEOPLE = ["representative", "contact", "contributor", "read_only", "outsider", "assessor", "committee", "office"]
 PEOPLE_AND_SYSTEM: list[str | None] = [*PEOPLE, "administrator", None]
@@ -114,6 +114,7 @@ def test_the_table_matches_the_contract() -> None:
         ("with_committee", "decide", "decided"),
         ("decided", "reopen_for_amendment", "amending"),
         ("decided", "reconsider", "with_committee"),
+        ("amending", "reconsider", "with_committee"),
         ("amending", "close_amendment", "decided"),
     }
     assert set(ALL_STATES) - OPEN_CYCLE_STATES == {"decided"}

@@ -2,7 +2,8 @@
 
 The applications and assessment services are stood in for in `iasios.decisions.integration`
 (the contract of docs/cycle-lifecycle.md), recording each call and moving the cycle's state the
-way the real services do.
+way the real services do. `assessment_only` stands in for the assessment's recommendation alone:
+the cycle then moves through the real applications services.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 import pytest
 
 from iasios.accounts.roles import ProgrammeRoleName
-from iasios.applications.models import Cycle, Dossier
+from iasios.applications.models import Answer, Cycle, Dossier
 from iasios.decisions import integration, services
 from iasios.decisions.integration import RecommendationView
 from iasios.decisions.models import Award, Decision, DecisionStatus, Outcome
 from iasios.facilities.models import Facility
+from iasios.standards.models import Requirement
 from tests import factories
 
 DOSSIER_HASH = "ab" * 32
@@ -55,6 +57,23 @@ def contract(monkeypatch: pytest.MonkeyPatch) -> Contract:
     monkeypatch.setattr(integration, "cycle_reconsider", reconsider)
     monkeypatch.setattr(integration, "recommendation_for", lambda cycle: calls.recommendation)
     return calls
+
+
+@pytest.fixture
+def assessment_only(monkeypatch: pytest.MonkeyPatch) -> Contract:
+    """Only the assessment's recommendation is stood in for; the applications services are the real ones."""
+    calls = Contract(recommendation=RecommendationView(outcome=Outcome.ACCREDITED))
+    monkeypatch.setattr(integration, "recommendation_for", lambda cycle: calls.recommendation)
+    return calls
+
+
+def answered_committee_cycle(facility: Facility, framework: Any, signer: Any = None) -> Cycle:
+    """As committee_cycle, with the cycle's answers (one per requirement), as the applications app keeps them."""
+    cycle = committee_cycle(facility, framework, signer)
+    Answer.objects.bulk_create(
+        [Answer(cycle=cycle, requirement=r) for r in Requirement.objects.filter(framework=framework)]
+    )
+    return cycle
 
 
 def committee_cycle(facility: Facility, framework: Any, signer: Any = None) -> Cycle:

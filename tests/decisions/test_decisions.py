@@ -18,7 +18,14 @@ from iasios.decisions.letters import appeal_letter_pdf, decision_letter_pdf
 from iasios.decisions.models import Award, AwardStatus, Decision, DecisionStatus, Outcome
 from iasios.decisions.selectors import current_award, full_term_completed, recertification_open
 from iasios.standards.models import FrameworkVersion, Requirement
-from tests.decisions.conftest import DOSSIER_HASH, Contract, committee_cycle, decide, granted
+from tests.decisions.conftest import (
+    DOSSIER_HASH,
+    Contract,
+    answered_committee_cycle,
+    committee_cycle,
+    decide,
+    granted,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +208,49 @@ def test_an_upheld_appeal_sets_aside_and_a_new_round_excludes_the_voters(
         services.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas="1a", today=DAY)
     assert Decision.objects.get(cycle=cycle, round=2).status == DecisionStatus.DECIDED
     assert appeal_letter_pdf(appeal).startswith(b"%PDF")
+
+
+def test_an_upheld_appeal_after_accredited_goes_back_through_the_applications_service(
+    cast: Any, framework: FrameworkVersion, members: list[Any], assessment_only: Contract
+) -> None:
+    cycle = answered_committee_cycle(cast.facility, framework, cast.representative)
+    decision = decide(cycle, members, "accredited", DAY)
+    cycle.refresh_from_db()
+    assert cycle.status == "decided"
+    appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
+    services.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="The ratings were misread.")
+    cycle.refresh_from_db()
+    assert cycle.status == "with_committee"
+    event = Event.objects.for_object(cycle).get(action="reconsider")
+    assert (event.from_state, event.actor) == ("decided", members[3])
+    assert "misread" in event.reason
+    assert Decision.objects.get(cycle=cycle, status=DecisionStatus.VOTING).round == 2
+
+
+def test_an_upheld_appeal_after_areas_to_amend_closes_the_amendment_round(
+    cast: Any, framework: FrameworkVersion, members: list[Any], assessment_only: Contract
+) -> None:
+    from iasios.applications.models import AmendmentRound
+    from iasios.applications.selectors import reopened_answer_ids
+
+    cycle = answered_committee_cycle(cast.facility, framework, cast.representative)
+    decision = decide(cycle, members, "areas_to_amend", DAY, areas="1a")
+    cycle.refresh_from_db()
+    assert cycle.status == "amending" and reopened_answer_ids(cycle)
+    appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
+    services.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="Area 1a was met.")
+    cycle.refresh_from_db()
+    assert cycle.status == "with_committee"
+    assert reopened_answer_ids(cycle) == {}
+    event = Event.objects.for_object(cycle).get(action="reconsider")
+    assert (event.from_state, event.data["closed_amendment_round"]) == ("amending", 1)
+    # The new round decides; "areas to amend" again opens the cycle's second amendment round.
+    extra = __import__("tests.factories", fromlist=["make_staff"]).make_staff("committee")
+    for member in (members[3], members[4], extra):
+        services.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas="2a", today=DAY)
+    cycle.refresh_from_db()
+    assert cycle.status == "amending"
+    assert AmendmentRound.objects.filter(cycle=cycle).count() == 2
 
 
 def test_a_dismissed_appeal_leaves_the_decision_standing(
