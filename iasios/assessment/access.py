@@ -89,6 +89,11 @@ def get_own_assignment_or_404(user: Any, pk: Any) -> Assignment:
     return assignment
 
 
+def can_download_assessor_report(user: Any, assignment: Assignment) -> bool:
+    """The assessor report of an assignment: the office, and its assessor once they work on it."""
+    return is_office(user) or (assignment.assessor_id == getattr(user, "pk", None) and assignment.is_working)
+
+
 # ----------------------------------------------------------------------------- cycles
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from iasios.assessment import views
+from iasios.assessment import views, views_report
 
 app_name = "assessment"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("assignment/<uuid:pk>/review/<int:requirement_id>/rate/", views.rate, name="rate"),
     path("assignment/<uuid:pk>/review/submit/", views.review_submit, name="review_submit"),
     path("assignment/<uuid:pk>/case-review-draw/", views.draw, name="draw"),
+    path("assignment/<uuid:pk>/report.pdf", views_report.assessor_report_download, name="report"),
     path("assignment/<uuid:pk>/request/<int:requirement_id>/", views.request_new, name="request_new"),
     path("request/<uuid:pk>/", views.request_detail, name="request"),
     path("cycle/<uuid:cycle_id>/requests/", views.cycle_requests, name="cycle_requests"),
