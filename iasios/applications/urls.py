@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from iasios.applications import views, views_cycle, views_evidence
+from iasios.applications import views, views_cycle, views_evidence, views_readiness
 
 app_name = "applications"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("cycle/<uuid:cycle_id>/answer/<uuid:answer_id>/confirm/", views_cycle.answer_confirm, name="answer_confirm"),
     path("cycle/<uuid:cycle_id>/submit/", views.submit, name="submit"),
+    path("cycle/<uuid:cycle_id>/readiness.pdf", views_readiness.readiness_report_download, name="readiness_pdf"),
     path("cycle/<uuid:cycle_id>/return/", views_cycle.cycle_return, name="return"),
     path("cycle/<uuid:cycle_id>/start-assessment/", views_cycle.cycle_start_assessment, name="start_assessment"),
     path("cycle/<uuid:cycle_id>/send-to-committee/", views_cycle.cycle_send_to_committee, name="send_to_committee"),
