@@ -16,7 +16,19 @@ def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "facilities", "billing", "core", "applications", "casereview"}
+        if model._meta.app_label
+        in {
+            "accounts",
+            "facilities",
+            "billing",
+            "core",
+            "applications",
+            "casereview",
+            "assessment",
+            "decisions",
+            "certificates",
+            "notifications",
+        }
     }
 
 
@@ -33,5 +45,18 @@ def test_the_demo_has_every_role_and_state_and_a_second_run_changes_nothing(fram
     assert office.has_programme_role("office") and office.has_mfa
     roles = set(User.objects.get(email="rep@demo.example").memberships.values_list("role", flat=True))
     assert roles == {"authorised_representative"}
+    from iasios.applications.models import Cycle
+    from iasios.decisions.models import Award
+
+    assert {"draft", "submitted", "returned", "in_assessment", "with_committee", "decided", "amending"} <= set(
+        Cycle.objects.values_list("status", flat=True)
+    )
+    awards = set(Award.objects.values_list("level", "status"))
+    assert {
+        ("accredited", "valid"),
+        ("centre_of_excellence", "valid"),
+        ("accredited", "suspended"),
+        ("accredited", "expired"),
+    } <= awards
     team = {m.role for m in Facility.objects.get(name__startswith="Central University").memberships.all()}
     assert team == {"authorised_representative", "contact_person", "contributor", "read_only"}

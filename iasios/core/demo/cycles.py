@@ -82,7 +82,7 @@ def _procedure_log(cycle: Cycle, start: date) -> bytes:
     return out.getvalue().encode()
 
 
-def _case_review(cycle: Cycle, user: Any) -> None:
+def complete_case_review(cycle: Cycle, user: Any) -> None:
     if casereview_selectors.case_review_status(cycle).complete:
         return
     today = timezone.localdate()
@@ -115,7 +115,7 @@ def demo_cycle(facility: Facility, *, editor: Any, representative: Any, stage: s
         _fill(cycle, editor, share=0.4)
         return cycle
     _fill(cycle, editor, share=1.0)
-    _case_review(cycle, editor)
+    complete_case_review(cycle, editor)
     if stage == "submitted":
         applications.cycle_submit(cycle=cycle, user=representative, declaration_accepted=True, password=password)
     cycle.refresh_from_db()

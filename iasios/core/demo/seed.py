@@ -20,8 +20,10 @@ from django.utils import timezone
 from iasios.accounts.models import User
 from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
 from iasios.accounts.services import programme_role_grant
+from iasios.applications.models import Cycle
 from iasios.billing import services as billing
 from iasios.billing.models import Invoice
+from iasios.core.demo.awards import Panel, advance, assessor_profile
 from iasios.core.demo.cycles import demo_cycle
 from iasios.facilities import services as facilities
 from iasios.facilities.models import Facility, FacilityStatus, JoinRequest
@@ -105,6 +107,86 @@ CENTRES = [
         FacilityStatus.ENROLLED,
     ),
     DemoCentre(
+        "Baltic Interventional Oncology Centre",
+        "Riga East University Hospital",
+        "Riga",
+        "LV",
+        "56.9496",
+        "24.1052",
+        "baltic",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Tagus Cancer Institute · Interventional Radiology",
+        "Tagus Cancer Institute",
+        "Toledo",
+        "ES",
+        "39.8628",
+        "-4.0273",
+        "tagus",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Rhine Valley Hospital · IO Unit",
+        "Rhine Valley Hospital",
+        "Basel",
+        "CH",
+        "47.5596",
+        "7.5886",
+        "rhine",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Danube Oncology Centre",
+        "Danube University Clinic",
+        "Budapest",
+        "HU",
+        "47.4979",
+        "19.0402",
+        "danube",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Helsinki University Hospital · Interventional Oncology",
+        "Helsinki University Hospital",
+        "Helsinki",
+        "FI",
+        "60.1699",
+        "24.9384",
+        "helsinki",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Aegean Medical Centre · IR Department",
+        "Aegean Medical Centre",
+        "Thessaloniki",
+        "GR",
+        "40.6401",
+        "22.9444",
+        "aegean",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Carpathian Cancer Hospital",
+        "Carpathian Cancer Hospital",
+        "Cluj-Napoca",
+        "RO",
+        "46.7712",
+        "23.6236",
+        "carpathian",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Celtic Oncology Institute",
+        "Celtic Oncology Institute",
+        "Cardiff",
+        "GB",
+        "51.4816",
+        "-3.1791",
+        "celtic",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
         "Clínica del Sol · Oncología Intervencionista",
         "Clínica del Sol",
         "Valencia",
@@ -140,11 +222,30 @@ REPRESENTATIVES = {
     "nordic": "Erik Lindqvist",
     "adriatic": "Giulia Bianchi",
     "sol": "Lucía Ortega",
+    "baltic": "Ilze Ozola",
+    "tagus": "Javier Moreno",
+    "rhine": "Anna Keller",
+    "danube": "Péter Nagy",
+    "helsinki": "Aino Virtanen",
+    "aegean": "Eleni Papadopoulou",
+    "carpathian": "Andrei Popescu",
+    "celtic": "Rhys Evans",
     "alpine": "Markus Huber",
     "harbour": "Aoife Byrne",
 }
 # Where each demo application stands (DOMAIN.md §2 steps 4–6).
 CYCLE_STAGES = {"central": "submitted", "adriatic": "reviewed", "nordic": "draft"}
+# …and the ones past submission (DOMAIN.md §2 steps 7–10), each taken there through the services.
+LATER_STAGES = {
+    "celtic": "returned",
+    "baltic": "in_assessment",
+    "tagus": "with_committee",
+    "danube": "amending",
+    "rhine": "accredited",
+    "aegean": "suspended",
+    "carpathian": "expired",
+    "helsinki": "excellence",
+}
 # The facility whose team shows every facility role in the printed logins.
 TEAM = [
     ("contact", "Carlos Contact", FacilityRoleName.CONTACT_PERSON),
@@ -228,13 +329,24 @@ def demo_team(facility: Facility, rep: User) -> list[DemoLogin]:
 def seed_all() -> list[DemoLogin]:
     office, office_login = demo_staff("office@demo.example", "Olivia Office", ProgrammeRoleName.OFFICE)
     logins = [office_login]
+    staff = {}
     for email, name, role in [
         ("assessor@demo.example", "Anders Assessor", ProgrammeRoleName.ASSESSOR),
         ("assessor2@demo.example", "Beatriz Assessor", ProgrammeRoleName.ASSESSOR),
         ("committee@demo.example", "Chidi Committee", ProgrammeRoleName.COMMITTEE),
+        ("committee2@demo.example", "Dana Committee", ProgrammeRoleName.COMMITTEE),
+        ("committee3@demo.example", "Emeka Committee", ProgrammeRoleName.COMMITTEE),
         ("admin@demo.example", "Ada Administrator", ProgrammeRoleName.ADMINISTRATOR),
     ]:
-        logins.append(demo_staff(email, name, role)[1])
+        staff[email], login = demo_staff(email, name, role)
+        logins.append(login)
+    assessor_profile(staff["assessor@demo.example"], office, "NL", "Amsterdam Medical Centre", "Dutch, English")
+    assessor_profile(staff["assessor2@demo.example"], office, "PT", "Hospital de Santa Maria", "Portuguese, English")
+    panel = Panel(
+        office=office,
+        assessors=(staff["assessor@demo.example"], staff["assessor2@demo.example"]),
+        committee=tuple(staff[f"committee{n}@demo.example"] for n in ("", "2", "3")),
+    )
     for centre in CENTRES:
         facility, rep = demo_centre(centre, office)
         label = str(FacilityRoleName.AUTHORISED_REPRESENTATIVE.label)
@@ -248,6 +360,9 @@ def seed_all() -> list[DemoLogin]:
             demo_cycle(
                 facility, editor=editor, representative=rep, stage=CYCLE_STAGES[centre.slug], password=DEMO_PASSWORD
             )
+        if centre.slug in LATER_STAGES and not Cycle.objects.filter(facility=facility).exists():
+            cycle = demo_cycle(facility, editor=rep, representative=rep, stage="submitted", password=DEMO_PASSWORD)
+            advance(cycle, LATER_STAGES[centre.slug], panel, rep, DEMO_PASSWORD)
     return logins
 
 
