@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 400
-LABEL_LINE = 16
+WIDTH = 360
+LABEL_LINE = 17
 BAR_HEIGHT = 14
 ROW_GAP = 8
 TOP = 22
 VALUE_SPACE = 64
-LABEL_CHARS = 62
+LABEL_CHARS = 48
 
 _ids = itertools.count(1)
 

@@ -684,7 +684,6 @@ class ComplianceRow:
             self.text,
             self.median or 0,
             text="—" if self.median is None else f"{self.median:g}%",
-            tone="brand" if not self.under_target else "warn",
             low=self.minimum,
             high=self.maximum,
         )

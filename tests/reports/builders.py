@@ -57,10 +57,7 @@ def cycle(
     **timestamps: Any,
 ) -> Cycle:
     with at(created or days_ago(400)):
-        made = Cycle.objects.create(facility=facility, framework=framework)
-    Cycle.objects.filter(pk=made.pk).update(status=status, **timestamps)
-    made.refresh_from_db()
-    return made
+        return Cycle.objects.create(facility=facility, framework=framework, status=status, **timestamps)
 
 
 def move(obj: Any, to_state: str, when: datetime.datetime, from_state: str = "") -> None:

@@ -86,7 +86,7 @@ class TestHeatmap:
         assert response.status_code == 200
         row = re.search(r'<tr data-requirement="1a">(.*?)</tr>', html, re.S)
         assert row is not None
-        cells = re.findall(r'data-rating="(\w+)">(\d+) <span class="heat-pct">([^<]+)</span>', row.group(1))
+        cells = re.findall(r'data-rating="(\w+)">(\d+) <span class="heat-pct">\(([^<)]+)\)</span>', row.group(1))
         assert cells == [
             ("met", "1", "33.3%"),
             ("partly_met", "1", "33.3%"),
