@@ -265,3 +265,35 @@ class TestFivePeerRule:
 
         assert "Nothing to compare yet" in html
         assert "standards-table" not in html
+
+
+class TestPerRowThreshold:
+    def test_a_standard_fewer_than_5_peers_can_be_rated_on_says_so(self, cast: Any, framework: Any, own: Any) -> None:
+        peers = _peers(framework, 5)
+        # One peer's newer decided cycle has every requirement of standard 13 not applicable:
+        # only 4 peers have a share of standard 13 met.
+        standard_13 = {r.reference: "not_applicable" for r in b.requirements(framework) if r.standard.number == 13}
+        b.decided_cycle(peers[0], framework, ratings=standard_13, decided=days_ago(1))
+
+        report = selectors.facility_benchmark(cast.facility)
+        html = _benchmark(cast)
+
+        assert report.show_ratings
+        assert report.standards[12].peers is None
+        assert report.standards[11].peers is not None
+        row = re.search(r'<tr data-standard="13">(.*?)</tr>', html, re.S)
+        assert row is not None
+        assert "too few centres to compare" in row.group(1)
+
+
+def test_the_threshold_is_the_programme_default_unless_set(
+    cast: Any, framework: Any, own: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _peers(framework, 3)
+    assert not selectors.facility_benchmark(cast.facility).show_ratings
+
+    monkeypatch.setattr(selectors, "DEFAULT_MIN_PEERS", 3)
+
+    report = selectors.facility_benchmark(cast.facility)
+    assert report.min_peers == 3
+    assert report.show_ratings
