@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.http import Http404
 
-from iasios.accounts.roles import FACILITY_EDITOR_ROLES, FacilityRoleName
+from iasios.accounts.roles import FACILITY_EDITOR_ROLES, FacilityRoleName, ProgrammeRoleName
 from iasios.applications.models import (
     EDITABLE_CYCLE_STATES,
     FULLY_EDITABLE_CYCLE_STATES,
@@ -22,16 +22,28 @@ from iasios.applications.models import (
     Answer,
     Cycle,
     CycleStatus,
+    Dossier,
     EvidenceDocument,
     EvidenceRevision,
 )
 from iasios.facilities.access import facility_role, is_office
 from iasios.facilities.models import Facility, FacilityStatus
 
+# The states in which the committee has (or had) the cycle: it decides on it, hears an appeal
+# against its decision ("areas to amend" leaves the cycle amending), and decides again after one.
+COMMITTEE_CYCLE_STATES = frozenset({CycleStatus.WITH_COMMITTEE, CycleStatus.DECIDED, CycleStatus.AMENDING})
+
+
+def is_committee_member(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_programme_role(ProgrammeRoleName.COMMITTEE))
+
 
 def can_view_cycle(user: Any, cycle: Cycle) -> bool:
-    """The facility's members, the office, and assessors with an accepted assignment on the cycle."""
+    """The facility's members, the office, assessors with an accepted assignment on the cycle, and
+    committee members once the cycle has reached the committee."""
     if is_office(user) or facility_role(user, cycle.facility) is not None:
+        return True
+    if cycle.status in COMMITTEE_CYCLE_STATES and is_committee_member(user):
         return True
     from iasios.assessment.selectors import is_assigned_assessor
 
@@ -93,10 +105,22 @@ def can_edit_evidence(user: Any, facility: Facility) -> bool:
     return facility.status == FacilityStatus.ENROLLED and facility_role(user, facility) in FACILITY_EDITOR_ROLES
 
 
+def in_committee_dossier(revision: EvidenceRevision) -> bool:
+    """Is the revision part of a dossier of a cycle that has reached the committee?"""
+    listed = Dossier.objects.filter(
+        cycle__facility_id=revision.document.facility_id, cycle__status__in=COMMITTEE_CYCLE_STATES
+    ).values_list("snapshot__evidence_revisions", flat=True)
+    wanted = str(revision.pk)
+    return any(entry.get("id") == wanted for entries in listed for entry in entries or [])
+
+
 def can_download_revision(user: Any, revision: EvidenceRevision) -> bool:
     """Members and the office; assessors with an accepted assignment on any cycle of the facility
-    (the dossier and the answers to their evidence requests point into the facility's library)."""
+    (the dossier and the answers to their evidence requests point into the facility's library);
+    committee members, for the revisions frozen in a dossier they may see."""
     if can_view_evidence(user, revision.document.facility):
+        return True
+    if is_committee_member(user) and in_committee_dossier(revision):
         return True
     from iasios.assessment.selectors import is_assessor_of_facility
 
@@ -130,4 +154,7 @@ def cycles_visible_to(user: Any) -> Any:
         return Cycle.objects.none()
     if is_office(user):
         return Cycle.objects.all()
-    return Cycle.objects.filter(facility__memberships__user=user)
+    mine = Cycle.objects.filter(facility__memberships__user=user)
+    if is_committee_member(user):
+        return Cycle.objects.filter(Q(status__in=COMMITTEE_CYCLE_STATES) | Q(pk__in=mine.values("pk")))
+    return mine
