@@ -1,5 +1,9 @@
-"""Writes of the internal case review. Each one locks the cycle, refuses unless the cycle is a
-draft and the user may edit it, and records an event on the cycle."""
+"""Writes of the internal case review. Each one locks the cycle, refuses unless the case review
+is open to change (the cycle is a draft or was returned by the office, and the user may edit it:
+`applications.access.can_edit_case_review`), and records an event on the cycle.
+
+In an amendment round the case review stays as submitted: a decision reopens requirements'
+answers only, and the case review is not one of them."""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from iasios.applications.access import can_edit_cycle
-from iasios.applications.models import Cycle, CycleStatus
+from iasios.applications.access import can_edit_case_review
+from iasios.applications.models import FULLY_EDITABLE_CYCLE_STATES, Cycle, CycleStatus
 from iasios.casereview import selectors
 from iasios.casereview.models import (
     CaseReview,
@@ -51,9 +55,13 @@ def log_max_bytes() -> int:
 def _editable_cycle(cycle: Cycle, user: Any) -> Cycle:
     """The cycle, locked for the rest of the transaction, once it is known to accept changes."""
     locked = Cycle.objects.select_for_update(of=("self",)).select_related("facility", "framework").get(pk=cycle.pk)
-    if locked.status != CycleStatus.DRAFT:
+    if locked.status == CycleStatus.AMENDING:
+        raise CaseReviewConflict(
+            _("In an amendment round only the reopened requirements change: the case review stays as submitted.")
+        )
+    if locked.status not in FULLY_EDITABLE_CYCLE_STATES:
         raise CaseReviewConflict(_("The application has been submitted: its case review can no longer change."))
-    if not can_edit_cycle(user, locked):
+    if not can_edit_case_review(user, locked):
         raise PermissionDenied(_("You may not change this case review."))
     return locked
 

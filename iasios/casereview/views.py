@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from iasios.applications.access import can_edit_cycle
+from iasios.applications.access import can_edit_case_review
 from iasios.applications.models import Cycle
 from iasios.casereview import selectors, services
 from iasios.casereview.forms import ExcludeForm, LogUploadForm
@@ -43,7 +43,7 @@ def _cycle(user: Any, cycle_id: UUID) -> Cycle:
 
 def _editable(user: Any, cycle_id: UUID) -> Cycle:
     cycle = _cycle(user, cycle_id)
-    if not can_edit_cycle(user, cycle):
+    if not can_edit_case_review(user, cycle):
         raise PermissionDenied
     return cycle
 
@@ -100,7 +100,7 @@ def cycle_page(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
         {
             "cycle": cycle,
             "status": selectors.case_review_status(cycle),
-            "can_edit": can_edit_cycle(request.user, cycle),
+            "can_edit": can_edit_case_review(request.user, cycle),
             "log": log,
             "draw": draw,
             "rows": _case_rows(draw) if draw else [],
@@ -215,7 +215,7 @@ def case_review(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResp
     draw = _draw(cycle)
     sampled = _sampled(draw, position)
     items = selectors.checklist(cycle)
-    can_edit = can_edit_cycle(request.user, cycle) and not sampled.excluded
+    can_edit = can_edit_case_review(request.user, cycle) and not sampled.excluded
     review = selectors.review_of(sampled)
     current = {a.item_id: a for a in review.answers.all()} if review else {}
     values: dict[str, tuple[str, str]] = {
@@ -226,7 +226,7 @@ def case_review(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResp
     errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
-        if not can_edit_cycle(request.user, cycle):
+        if not can_edit_case_review(request.user, cycle):
             raise PermissionDenied
         answers, raw_grade = _parse_review_post(request, items)
         values = {code: (a.answer, a.note) for code, a in answers.items()}
@@ -288,7 +288,7 @@ def case_review(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResp
             "form_errors": errors.get("__all__", []),
             "has_errors": bool(errors),
             "can_edit": can_edit,
-            "can_exclude": can_edit_cycle(request.user, cycle) and not sampled.excluded,
+            "can_exclude": can_edit_case_review(request.user, cycle) and not sampled.excluded,
         },
         status=status,
     )

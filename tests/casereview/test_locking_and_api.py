@@ -179,3 +179,61 @@ def test_query_count_does_not_grow_with_the_data(cast, framework, page) -> None:
     big_count = _queries(cast.client_for("outsider"), f"/case-review/cycle/{big.pk}/{page}")
     assert small_count == big_count, (small_count, big_count)
     assert small_count < 40
+
+
+def _put_in(cycle: Cycle, state: str) -> Cycle:
+    Cycle.objects.filter(pk=cycle.pk).update(status=state)
+    cycle.refresh_from_db()
+    return cycle
+
+
+def test_a_returned_cycle_reopens_its_case_review(cast, drawn_cycle) -> None:
+    """The office returned the application: the whole of it is the facility's again, case review included."""
+    items = selectors.checklist(drawn_cycle)
+    draw = selectors.log_draw(selectors.procedure_log(drawn_cycle))
+    first = SampledCase.objects.get(draw=draw, position=1)
+    _put_in(drawn_cycle, "returned")
+    assert answer_all(first, cast.contributor, items).complete
+    services.sampled_case_exclude(sampled_case=first, user=cast.contributor, reason="File lost in the archive move")
+    assert SampledCase.objects.filter(draw=draw, excluded_at__isnull=False).count() == 1
+    with pytest.raises(PermissionDenied):
+        services.sampled_case_exclude(
+            sampled_case=SampledCase.objects.get(draw=draw, position=2), user=cast.read_only, reason="Lost"
+        )
+    client = cast.client_for("contributor")
+    base = f"/case-review/cycle/{drawn_cycle.pk}/"
+    page = client.get(base + "cases/2/").content.decode()
+    assert 'method="post" class="icr-review"' in page and "Save and go to the next case" in page
+    response = client.post(
+        base + "cases/2/", {f"answer-{item.code}": "yes" for item in items} | {"complication_grade": "0"}
+    )
+    assert response.status_code == 302
+    assert SampledCase.objects.get(draw=draw, position=2).review.answers.count() == len(items)
+
+
+def test_an_amending_cycle_keeps_its_case_review_as_submitted(cast, drawn_cycle) -> None:
+    """An amendment round reopens requirements' answers only; the case review is not one of them."""
+    items = selectors.checklist(drawn_cycle)
+    draw = selectors.log_draw(selectors.procedure_log(drawn_cycle))
+    first = SampledCase.objects.get(draw=draw, position=1)
+    _put_in(drawn_cycle, "amending")
+    with pytest.raises(services.CaseReviewConflict, match="amendment round"):
+        answer_all(first, cast.contributor, items)
+    with pytest.raises(services.CaseReviewConflict):
+        services.sampled_case_exclude(sampled_case=first, user=cast.contributor, reason="Lost")
+    with pytest.raises(services.CaseReviewConflict):
+        services.sample_draw(cycle=drawn_cycle, user=cast.contributor)
+    assert not SampledCase.objects.filter(draw=draw, excluded_at__isnull=False).exists()
+    assert not first.__class__.objects.filter(pk=first.pk, review__isnull=False).exists()
+    client = cast.client_for("contributor")
+    base = f"/case-review/cycle/{drawn_cycle.pk}/"
+    overview = client.get(base).content.decode()
+    assert "Replace the log" not in overview
+    page = client.get(base + "cases/1/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'method="post" class="icr-review"' not in html and "Save and go to the next case" not in html
+    assert "Exclude this case" not in html
+    assert client.post(base + "cases/1/", {"answer-consent": "yes"}).status_code == 403
+    assert client.post(base + "cases/1/exclude/", {"reason": "x"}).status_code == 403
+    assert client.post(base + "draw/").status_code == 403
