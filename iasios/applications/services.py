@@ -97,8 +97,19 @@ def _framework_or_refuse() -> Any:
 
 
 def cycle_start(*, facility: Facility, user: Any, kind: str = CycleKind.INITIAL) -> Cycle:
-    """Start a cycle pinned to the current framework, with one empty answer per requirement."""
+    """Start a cycle pinned to the current framework, with one empty answer per requirement.
+
+    A facility holding an award in force does not start a new initial application: it renews
+    through re-certification (cycle_start_recertification), which carries its answers over.
+    """
     _check_can_start(facility, user)
+    if kind == CycleKind.INITIAL and integration.has_current_award(facility):
+        raise TransitionNotAllowed(
+            _(
+                "This facility holds a current award, so it does not start a new initial application: "
+                "it renews through re-certification, which opens in the last months of the award."
+            )
+        )
     framework = _framework_or_refuse()
     with transaction.atomic():
         cycle = _create_cycle(facility=facility, framework=framework, user=user, kind=kind)

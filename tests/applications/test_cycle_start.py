@@ -73,3 +73,45 @@ def test_index_offers_start_to_editors_only(enrolled: Any, framework: Any) -> No
     start_url = reverse("applications:start", args=[enrolled.facility.pk])
     assert start_url in enrolled.client_for("contact").get(reverse("applications:index")).content.decode()
     assert start_url not in enrolled.client_for("read_only").get(reverse("applications:index")).content.decode()
+
+
+def test_no_initial_application_while_an_award_is_current(
+    enrolled: Any, framework: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page hides the button; the service refuses too (the API and any other caller)."""
+    from iasios.applications import integration
+
+    monkeypatch.setattr(integration, "has_current_award", lambda facility: facility == enrolled.facility)
+    with pytest.raises(TransitionNotAllowed, match="re-certification"):
+        services.cycle_start(facility=enrolled.facility, user=enrolled.representative)
+    assert not Cycle.objects.filter(facility=enrolled.facility).exists()
+    response = enrolled.client_for("contributor").post(
+        reverse("applications:start", args=[enrolled.facility.pk]), follow=True
+    )
+    assert "holds a current award" in response.content.decode()
+    assert not Cycle.objects.filter(facility=enrolled.facility).exists()
+    # Another facility without an award starts as usual.
+    enrol(enrolled.other_facility)
+    assert services.cycle_start(facility=enrolled.other_facility, user=enrolled.outsider).kind == "initial"
+
+
+def test_a_real_current_award_refuses_a_new_initial_application(enrolled: Any, framework: Any) -> None:
+    from datetime import date, timedelta
+
+    from iasios.decisions.models import Award, AwardLevel, Decision
+
+    previous = Cycle.objects.create(facility=enrolled.facility, framework=framework, status=CycleStatus.DECIDED)
+    decision = Decision.objects.create(cycle=previous, round=1, status="decided", outcome="accredited")
+    today = date.today()
+    Award.objects.create(
+        facility=enrolled.facility,
+        cycle=previous,
+        decision=decision,
+        level=AwardLevel.ACCREDITED,
+        valid_from=today - timedelta(days=30),
+        valid_until=today + timedelta(days=700),
+        status_changed_on=today,
+    )
+    with pytest.raises(TransitionNotAllowed, match="holds a current award"):
+        services.cycle_start(facility=enrolled.facility, user=enrolled.contact)
+    assert Cycle.objects.filter(facility=enrolled.facility).count() == 1
