@@ -197,7 +197,6 @@ def cycles(request: HttpRequest) -> HttpResponse:
 @office_only
 def cycle_detail(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     cycle = _cycle(cycle_id)
-    services.reviews_follow_dossier(cycle=cycle)
     recommendation = selectors.recommendation_for(cycle)
     return render(
         request,
