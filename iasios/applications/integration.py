@@ -2,9 +2,9 @@
 
 The case review app (iasios.casereview) provides `case_review_status(cycle)` for the
 submission pre-flight and `case_review_snapshot(cycle)` for the dossier; the assessment app
-`recommendation_ready(cycle)`; the decisions app `recertification_open` and
-`full_term_completed`. They are imported when called, so that the apps stay loosely coupled
-and tests can stand in for them here.
+`recommendation_ready(cycle)` and, when a dossier goes to assessment, `reviews_follow_dossier`;
+the decisions app `recertification_open` and `full_term_completed`. They are imported when
+called, so that the apps stay loosely coupled and tests can stand in for them here.
 """
 
 from __future__ import annotations
@@ -64,6 +64,18 @@ def recommendation_ready(cycle: Cycle) -> bool:
     except ImportError:
         return False
     return bool(ready(cycle))
+
+
+def reviews_follow_dossier(*, cycle: Cycle, actor: Any = None) -> None:
+    """A dossier revision went to assessment: the assessors' reviews of an earlier one reopen.
+
+    Called by cycle_start_assessment inside its transaction, so the reviews move with the state.
+    """
+    try:
+        from iasios.assessment.services import reviews_follow_dossier as follow
+    except ImportError:
+        return
+    follow(cycle=cycle, actor=actor)
 
 
 def recertification_open(facility: Any, today: datetime.date) -> bool:

@@ -464,8 +464,15 @@ def cycle_return(*, cycle: Cycle, actor: Any, reason: str) -> Cycle:
 
 
 def cycle_start_assessment(*, cycle: Cycle, actor: Any) -> Cycle:
-    """The office passes the submitted dossier to the assessors."""
-    return CYCLE_LIFECYCLE.apply(cycle, "start_assessment", actor=actor)
+    """The office passes the submitted dossier to the assessors.
+
+    On a resubmission (after a return or an amendment round) the same assessors continue: their
+    reviews of the earlier dossier revision reopen in the same transaction.
+    """
+    with transaction.atomic():
+        locked = CYCLE_LIFECYCLE.apply(cycle, "start_assessment", actor=actor)
+        integration.reviews_follow_dossier(cycle=locked, actor=actor)
+    return locked
 
 
 def cycle_send_to_committee(*, cycle: Cycle, actor: Any) -> Cycle:

@@ -130,17 +130,16 @@ def triage_return(*, cycle: Cycle, actor: Any, reason: str) -> Cycle:
 def triage_start_assessment(*, cycle: Cycle, actor: Any) -> Cycle:
     """Move a submitted dossier to assessment; on a resubmission the same assessors continue."""
     _require_office(actor)
-    with transaction.atomic():
-        updated = _cycle_service("cycle_start_assessment")(cycle=cycle, actor=actor)
-        reviews_follow_dossier(cycle=updated, actor=actor)
-    return updated  # type: ignore[no-any-return]
+    # The applications service reopens the reviews of an earlier revision (reviews_follow_dossier).
+    return _cycle_service("cycle_start_assessment")(cycle=cycle, actor=actor)  # type: ignore[no-any-return]
 
 
 def reviews_follow_dossier(*, cycle: Cycle, actor: Any = None) -> list[Assignment]:
     """Reopen the submitted reviews of an earlier dossier revision once a newer one is in assessment.
 
-    Idempotent. Triage calls it; the review and office pages call it too, so that a cycle moved
-    to assessment by another page (the applications app has its own button) is caught up.
+    Idempotent. The applications app calls it when a dossier goes to assessment
+    (`cycle_start_assessment`, through its integration module), whichever page or endpoint moved
+    it; pages only read.
     """
     if cycle.status != IN_ASSESSMENT:
         return []

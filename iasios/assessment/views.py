@@ -105,8 +105,6 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
     assignment = _assignment(request, pk)
     if not access.can_review(request.user, assignment):
         raise Http404
-    if assignment.status == AssignmentStatus.SUBMITTED and services.reviews_follow_dossier(cycle=assignment.cycle):
-        assignment = _assignment(request, pk)
     standard = request.GET.get("standard")
     standard_number = int(standard) if standard and standard.isdigit() else None
     others = access.can_see_other_ratings(request.user, assignment)
