@@ -80,17 +80,6 @@ class Pipeline:
     def count_bars(self) -> list[Bar]:
         return [Bar(r.label, r.count) for r in self.rows]
 
-    @property
-    def time_bars(self) -> list[Bar]:
-        return [
-            Bar(r.label, r.median_days or 0, text=_fmt_days(r.median_days), low=None, high=r.max_days)
-            for r in self.rows
-        ]
-
-
-def _fmt_days(days: float | None) -> str:
-    return "—" if days is None else _("%(n)s d") % {"n": f"{days:g}"}
-
 
 def pipeline(*, now: datetime.datetime) -> Pipeline:
     """Cycles per state, and how long they have been in it (median and longest), in two queries.
