@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES
-from iasios.applications import integration
+from iasios.applications import integration, notifications
 from iasios.applications.access import answer_is_reopened, can_edit_cycle, can_edit_evidence, can_start_cycle
 from iasios.applications.dates import add_months
 from iasios.applications.filetypes import RefusedFile
@@ -451,6 +451,7 @@ def cycle_submit(*, cycle: Cycle, user: Any, declaration_accepted: bool, passwor
             actor=user,
             data={"sha256": dossier.sha256, "revision": dossier.number},
         )
+        notifications.cycle_submitted(locked, dossier)
     cycle.refresh_from_db()
     return dossier
 
@@ -460,7 +461,10 @@ def cycle_submit(*, cycle: Cycle, user: Any, declaration_accepted: bool, passwor
 
 def cycle_return(*, cycle: Cycle, actor: Any, reason: str) -> Cycle:
     """The office returns a submitted dossier to the facility, saying what to fix; everything is editable again."""
-    return CYCLE_LIFECYCLE.apply(cycle, "return", actor=actor, reason=reason.strip())
+    with transaction.atomic():
+        locked = CYCLE_LIFECYCLE.apply(cycle, "return", actor=actor, reason=reason.strip())
+        notifications.cycle_returned(locked, reason.strip())
+    return locked
 
 
 def cycle_start_assessment(*, cycle: Cycle, actor: Any) -> Cycle:

@@ -13,8 +13,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -380,6 +382,19 @@ def credit_note_issue(*, invoice: Invoice, reason: str, actor: Any = None, issue
             changes={"settled_on": issued_on},
             data={"credit_note": note.number},
         )
+        path = reverse("billing:invoice_detail", args=[locked.pk])
+        send_templated_mail(
+            "billing/email/credit_note_issued",
+            billing_recipients(locked.facility),
+            {
+                "invoice": locked,
+                "credit_note": note,
+                "facility": locked.facility,
+                "url": settings.SITE_URL + path,
+                "pdf_url": settings.SITE_URL + reverse("billing:credit_note_pdf", args=[note.pk]),
+            },
+            link=path,
+        )
     invoice.status = InvoiceStatus.CANCELLED
     return note
 
@@ -408,13 +423,24 @@ def consultation_request(
 
 
 def consultation_schedule(*, consultation: Consultation, scheduled_for: datetime, actor: Any = None) -> Consultation:
-    return CONSULTATION_LIFECYCLE.apply(
-        consultation,
-        "consultation_scheduled",
-        actor=actor,
-        changes={"scheduled_for": scheduled_for},
-        data={"scheduled_for": scheduled_for.isoformat()},
-    )
+    """The office sets the date; the facility's representative and contact person are told (the
+    invoice, issued when the office invoices the consultation, has its own message)."""
+    with transaction.atomic():
+        locked = CONSULTATION_LIFECYCLE.apply(
+            consultation,
+            "consultation_scheduled",
+            actor=actor,
+            changes={"scheduled_for": scheduled_for},
+            data={"scheduled_for": scheduled_for.isoformat()},
+        )
+        path = reverse("billing:consultations", args=[locked.facility_id])
+        send_templated_mail(
+            "billing/email/consultation_scheduled",
+            billing_recipients(locked.facility),
+            {"consultation": locked, "facility": locked.facility, "url": settings.SITE_URL + path},
+            link=path,
+        )
+    return locked
 
 
 def consultation_cancel(*, consultation: Consultation, reason: str, actor: Any = None) -> Consultation:

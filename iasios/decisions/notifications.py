@@ -1,10 +1,14 @@
-"""E-mails of the decisions app: to the facility's authorised representative and contact person."""
+"""E-mails of the decisions app: to the facility's authorised representative and contact person;
+a lodged appeal to the programme office and the committee members who may hear it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from iasios.accounts.roles import FACILITY_MANAGER_ROLES
+from django.conf import settings
+from django.urls import reverse
+
+from iasios.accounts.roles import FACILITY_MANAGER_ROLES, ProgrammeRoleName
 from iasios.core.mail import send_templated_mail
 from iasios.facilities.models import Facility, Membership
 
@@ -35,4 +39,48 @@ def appeal_decided(appeal: Any) -> None:
 def award_status_changed(award: Any) -> None:
     send_templated_mail(
         PREFIX + "award_status", facility_recipients(award.facility), {"award": award, "facility": award.facility}
+    )
+
+
+def appeal_lodged(appeal: Any) -> None:
+    """To the office and the committee members who may hear it (those who did not vote on the decision)."""
+    from iasios.accounts.models import User
+    from iasios.decisions.access import voter_ids
+    from iasios.notifications.selectors import programme_emails
+
+    decision = appeal.decision
+    hearers = (
+        User.objects.filter(programme_role_set__role=ProgrammeRoleName.COMMITTEE, is_active=True)
+        .exclude(pk__in=voter_ids(decision))
+        .values_list("email", flat=True)
+    )
+    path = reverse("decisions:appeal", args=[appeal.pk])
+    send_templated_mail(
+        PREFIX + "appeal_lodged",
+        [*programme_emails(), *hearers],
+        {
+            "appeal": appeal,
+            "decision": decision,
+            "facility": decision.cycle.facility,
+            "url": settings.SITE_URL + path,
+        },
+        link=path,
+    )
+
+
+def award_granted(award: Any, certificate: Any) -> None:
+    """The award and its certificate: the award page, the certificate PDF and the public verification."""
+    path = reverse("decisions:award", args=[award.pk])
+    send_templated_mail(
+        PREFIX + "award_granted",
+        facility_recipients(award.facility),
+        {
+            "award": award,
+            "certificate": certificate,
+            "facility": award.facility,
+            "url": settings.SITE_URL + path,
+            "certificate_url": settings.SITE_URL + reverse("certificates:pdf", args=[award.pk]),
+            "verify_url": certificate.verify_url,
+        },
+        link=path,
     )

@@ -276,6 +276,7 @@ def appeal_lodge(
     appeal = Appeal.objects.create(decision=decision, lodged_by=user, lodged_on=_today(today), grounds=grounds.strip())
     appeal.documents.set(documents)
     record_event(obj=appeal, action="lodge", actor=user, to_state=appeal.status)
+    notifications.appeal_lodged(appeal)
     return appeal
 
 
@@ -338,7 +339,8 @@ def award_grant(*, decision: Decision) -> Award:
         status_changed_on=decision.decided_on,
     )
     record_event(obj=award, action="grant", to_state=award.status, data={"level": award.level})
-    certificate_issue(award=award)
+    certificate = certificate_issue(award=award)
+    notifications.award_granted(award, certificate)
     return award
 
 

@@ -31,7 +31,12 @@ def activation(facility: Facility, user: Any, token: str) -> None:
 
 
 def activated(facility: Facility, user: Any) -> None:
-    send_templated_mail(PREFIX + "activated", [user.email], {**_facility_context(facility), "user": user})
+    send_templated_mail(
+        PREFIX + "activated",
+        [user.email],
+        {**_facility_context(facility), "user": user},
+        link=reverse("facilities:dashboard", args=[facility.pk]),
+    )
 
 
 def invitation(invitation: Invitation) -> None:

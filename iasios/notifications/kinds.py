@@ -26,6 +26,7 @@ class Kind:
 
 
 ACCOUNT = _("Account and facility")
+APPLICATION = _("Application")
 BILLING = _("Invoices and membership")
 ASSESSMENT = _("Assessment")
 DECISIONS = _("Decisions and awards")
@@ -46,6 +47,10 @@ _KINDS = [
     Kind("billing/email/invoice_issued", _("Invoice issued"), BILLING),
     Kind("billing/email/payment_received", _("Payment received"), BILLING),
     Kind("billing/email/lapse_warning", _("Unpaid invoice: membership about to lapse"), BILLING),
+    Kind("billing/email/credit_note_issued", _("Credit note issued"), BILLING),
+    Kind("billing/email/consultation_scheduled", _("Consultation scheduled"), BILLING, mandatory=False),
+    Kind("applications/email/submitted", _("Application submitted"), APPLICATION),
+    Kind("applications/email/returned", _("Application returned by the programme office"), APPLICATION),
     Kind("assessment/email/assigned", _("Assessment assigned to you"), ASSESSMENT),
     Kind("assessment/email/review_reopened", _("Review reopened on a new dossier revision"), ASSESSMENT),
     Kind("assessment/email/evidence_requested", _("Evidence requested by the assessors"), ASSESSMENT),
@@ -53,7 +58,9 @@ _KINDS = [
         "assessment/email/evidence_answered", _("A facility answered an evidence request"), ASSESSMENT, mandatory=False
     ),
     Kind("decisions/email/decision_taken", _("Committee decision"), DECISIONS),
+    Kind("decisions/email/appeal_lodged", _("Appeal lodged"), DECISIONS),
     Kind("decisions/email/appeal_decided", _("Appeal decided"), DECISIONS),
+    Kind("decisions/email/award_granted", _("Award granted and certificate issued"), DECISIONS),
     Kind("decisions/email/award_status", _("Award suspended, reinstated, withdrawn or expired"), DECISIONS),
     Kind(
         "notifications/email/evidence_due_soon",

@@ -253,6 +253,31 @@ def test_an_upheld_appeal_after_areas_to_amend_closes_the_amendment_round(
     assert AmendmentRound.objects.filter(cycle=cycle).count() == 2
 
 
+def test_lodging_an_appeal_tells_the_office_and_the_members_who_may_hear_it(
+    cycle: Any, members: list[Any], cast: Any
+) -> None:
+    from iasios.notifications.models import Notification
+
+    decision = decide(cycle, members, "not_accredited", DAY)
+    appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
+    rows = Notification.objects.filter(kind="decisions/email/appeal_lodged")
+    assert {row.user for row in rows} == {cast.office, members[3], members[4]}
+    assert all(row.link == f"/decisions/appeals/{appeal.pk}/" and "Unfair." in row.body for row in rows)
+
+
+def test_the_award_is_mailed_with_the_certificate_and_its_verification(
+    cycle: Any, members: list[Any], cast: Any
+) -> None:
+    from iasios.notifications.models import Notification
+
+    award = decide(cycle, members, "accredited", DAY).award
+    row = Notification.objects.get(kind="decisions/email/award_granted", user=cast.representative)
+    assert row.link == f"/decisions/awards/{award.pk}/"
+    assert f"/certificates/{award.pk}/certificate.pdf" in row.body
+    assert award.certificate.verify_url in row.body and award.certificate.number in row.body
+    assert Notification.objects.filter(kind="decisions/email/award_granted", user=cast.contact).exists()
+
+
 def test_a_dismissed_appeal_leaves_the_decision_standing(
     cycle: Any, members: list[Any], cast: Any, contract: Contract, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -17,11 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iasios.accounts.roles import FacilityRoleName
+from iasios.applications import notifications as application_mail
+from iasios.applications.models import Cycle, Dossier
 from iasios.billing import services as billing
 from iasios.billing.models import Invoice
+from iasios.certificates.services import certificate_issue
 from iasios.core.mail import send_templated_mail
 from iasios.decisions import notifications as decision_mail
-from iasios.decisions.models import Appeal, Award
+from iasios.decisions.models import Appeal, Award, Vote
 from iasios.facilities import notifications as facility_mail
 from iasios.facilities.models import Invitation, JoinRequest, JoinRequestStatus
 from iasios.notifications.kinds import KINDS
@@ -61,9 +64,7 @@ def activation(cast: Any, framework: Any) -> Sent:
 
 def activated(cast: Any, framework: Any) -> Sent:
     facility_mail.activated(cast.facility, cast.representative)
-    # The mail names the facility code but links nowhere; the inbox row links the dashboard.
-    path = reverse("facilities:dashboard", args=[cast.facility.pk])
-    return Sent({cast.representative.email}, "", path, in_mail=False)
+    return Sent({cast.representative.email}, "", reverse("facilities:dashboard", args=[cast.facility.pk]))
 
 
 def invitation(cast: Any, framework: Any) -> Sent:
@@ -111,7 +112,7 @@ def enrolled(cast: Any, framework: Any) -> Sent:
 
 def lapsed(cast: Any, framework: Any) -> Sent:
     facility_mail.facility_lapsed(cast.facility)
-    return Sent(managers(cast), "", reverse("facilities:dashboard", args=[cast.facility.pk]), html_anchor=False)
+    return Sent(managers(cast), "", reverse("facilities:dashboard", args=[cast.facility.pk]))
 
 
 def restored(cast: Any, framework: Any) -> Sent:
@@ -144,6 +145,44 @@ def lapse_warning(cast: Any, framework: Any) -> Sent:
         {"invoice": invoice, "facility": cast.facility, "lapse_on": date(2026, 9, 1), "today": date(2026, 8, 1)},
     )
     return Sent(managers(cast), invoice.number, reverse("billing:invoice_detail", args=[invoice.pk]))
+
+
+def credit_note_issued(cast: Any, framework: Any) -> Sent:
+    invoice = _invoice(cast)
+    note = billing.credit_note_issue(invoice=invoice, reason="Issued twice.", actor=cast.office)
+    return Sent(managers(cast), note.number, reverse("billing:invoice_detail", args=[invoice.pk]))
+
+
+def consultation_scheduled(cast: Any, framework: Any) -> Sent:
+    consultation = billing.consultation_request(
+        facility=cast.facility, actor=cast.representative, topic="Setting up the tumour board"
+    )
+    billing.consultation_schedule(
+        consultation=consultation, scheduled_for=timezone.now() + timedelta(days=14), actor=cast.office
+    )
+    return Sent(managers(cast), cast.facility.name, reverse("billing:consultations", args=[cast.facility.pk]))
+
+
+def _submitted_cycle(cast: Any, framework: Any) -> tuple[Cycle, Dossier]:
+    cycle = Cycle.objects.create(facility=cast.facility, framework=framework, status="submitted")
+    dossier = Dossier.objects.create(
+        cycle=cycle, snapshot={}, sha256="cd" * 32, signed_by=cast.representative, declaration="We declare."
+    )
+    return cycle, dossier
+
+
+def submitted(cast: Any, framework: Any) -> Sent:
+    cycle, dossier = _submitted_cycle(cast, framework)
+    application_mail.cycle_submitted(cycle, dossier)
+    # The facility's managers and the programme office (not the administrator, assessors or committee).
+    to = managers(cast) | {cast.office.email}
+    return Sent(to, cast.facility.name, reverse("applications:dossier", args=[cycle.pk]))
+
+
+def returned(cast: Any, framework: Any) -> Sent:
+    cycle, _dossier = _submitted_cycle(cast, framework)
+    application_mail.cycle_returned(cycle, "The night rota of standard 2 is missing.")
+    return Sent(managers(cast), cast.facility.name, reverse("applications:workspace", args=[cycle.pk]))
 
 
 def _assessor_mail(template: str, cast: Any, framework: Any) -> Sent:
@@ -213,6 +252,26 @@ def appeal_decided(cast: Any, framework: Any) -> Sent:
     return Sent(managers(cast), cast.facility.name, reverse("decisions:appeal_letter", args=[appeal.pk]))
 
 
+def appeal_lodged(cast: Any, framework: Any) -> Sent:
+    decision = _award(cast, framework).decision
+    voter = factories.make_staff("committee", name="Vera Voter")
+    Vote.objects.create(decision=decision, member=voter, outcome="accredited")
+    appeal = Appeal.objects.create(
+        decision=decision, lodged_by=cast.representative, lodged_on=date(2026, 1, 5), grounds="We disagree."
+    )
+    decision_mail.appeal_lodged(appeal)
+    # The office and the committee members who may hear it: not the member who voted.
+    return Sent(
+        {cast.office.email, cast.committee.email}, cast.facility.name, reverse("decisions:appeal", args=[appeal.pk])
+    )
+
+
+def award_granted(cast: Any, framework: Any) -> Sent:
+    award = _award(cast, framework)
+    decision_mail.award_granted(award, certificate_issue(award=award))
+    return Sent(managers(cast), cast.facility.name, reverse("decisions:award", args=[award.pk]))
+
+
 def award_status(cast: Any, framework: Any) -> Sent:
     award = _award(cast, framework)
     decision_mail.award_status_changed(award)
@@ -268,12 +327,18 @@ CASES: dict[str, Callable[[Any, Any], Sent]] = {
     "billing/email/invoice_issued": invoice_issued,
     "billing/email/payment_received": payment_received,
     "billing/email/lapse_warning": lapse_warning,
+    "billing/email/credit_note_issued": credit_note_issued,
+    "billing/email/consultation_scheduled": consultation_scheduled,
+    "applications/email/submitted": submitted,
+    "applications/email/returned": returned,
     "assessment/email/assigned": assigned,
     "assessment/email/review_reopened": review_reopened,
     "assessment/email/evidence_requested": evidence_requested,
     "assessment/email/evidence_answered": evidence_answered,
     "decisions/email/decision_taken": decision_taken,
+    "decisions/email/appeal_lodged": appeal_lodged,
     "decisions/email/appeal_decided": appeal_decided,
+    "decisions/email/award_granted": award_granted,
     "decisions/email/award_status": award_status,
     "notifications/email/evidence_due_soon": evidence_due_soon,
     "notifications/email/evidence_due_final": evidence_due_final,
