@@ -175,6 +175,10 @@ def _validate_answer(data: AnswerInput, facility: Facility) -> None:
         errors["claim"] = _("Choose one of the offered claims.")
     if data.claim == Claim.NOT_APPLICABLE and not data.na_reason.strip():
         errors["na_reason"] = _("Say why this requirement does not apply to your service.")
+    # A NUL character cannot be stored (PostgreSQL refuses it) and is never meant: refuse it plainly.
+    for name in ("narrative", "na_reason"):
+        if "\x00" in getattr(data, name):
+            errors[name] = _("The text contains a null character; remove it and save again.")
     if (
         data.assignee_id
         and not Membership.objects.filter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -89,6 +90,19 @@ def test_not_applicable_needs_a_reason(cycle: Cycle, enrolled: Any) -> None:
         data=_data(claim=Claim.NOT_APPLICABLE, na_reason="No paediatric patients."),
     )
     assert ok.na_reason == "No paediatric patients."
+
+
+@pytest.mark.parametrize("field", ["narrative", "na_reason"])
+def test_a_null_character_is_refused_on_every_database(cycle: Cycle, enrolled: Any, field: str) -> None:
+    answer = _first(cycle)
+    data = dataclasses.replace(
+        _data(claim=Claim.NOT_APPLICABLE, na_reason="No children."), **{field: "Rota\x00 attached"}
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.answer_save(answer=answer, user=enrolled.contributor, base_revision=0, data=data)
+    assert field in refused.value.message_dict
+    answer.refresh_from_db()
+    assert answer.revision == 0 and answer.narrative == ""
 
 
 def test_assignee_must_be_an_editor_of_the_facility(cycle: Cycle, enrolled: Any) -> None:
