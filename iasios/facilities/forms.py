@@ -238,7 +238,7 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [
+        self.fields["member"].choices = [  # type: ignore[attr-defined]
             (str(m.pk), f"{m.user} ({m.get_role_display()})")
             for m in members
             if m.role != FacilityRoleName.AUTHORISED_REPRESENTATIVE

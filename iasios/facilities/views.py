@@ -171,7 +171,8 @@ def join(request: HttpRequest) -> HttpResponse:
                 % {"facility": join_request.facility.name},
             )
             return redirect("facilities:join")
-    my_requests = JoinRequest.objects.filter(user=request.user).select_related("facility").order_by("-created_at")[:10]
+    user: Any = request.user
+    my_requests = JoinRequest.objects.filter(user=user).select_related("facility").order_by("-created_at")[:10]
     return render(
         request,
         "facilities/join.html",

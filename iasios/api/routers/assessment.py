@@ -14,7 +14,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from iasios.accounts.models import User
 from iasios.api.api import ErrorOut
@@ -300,7 +300,7 @@ def requests_list(request: HttpRequest, cycle_id: UUID) -> list[dict[str, Any]]:
     response={201: RequestOut, **ERRORS},
     summary="Ask the facility for evidence on a requirement",
 )
-def request_create(request: HttpRequest, assignment_id: UUID, body: RequestIn) -> tuple[int, dict[str, Any]]:
+def request_create(request: HttpRequest, assignment_id: UUID, body: RequestIn) -> Status[dict[str, Any]]:
     assignment = _own_assignment(request, assignment_id)
     if not access.can_review(request.user, assignment):
         raise Http404
@@ -311,7 +311,7 @@ def request_create(request: HttpRequest, assignment_id: UUID, body: RequestIn) -
         question=body.question,
         due_on=body.due_on,
     )
-    return 201, _request_out(created)
+    return Status(201, _request_out(created))
 
 
 @router.post("/requests/{request_id}/answer", response={200: RequestOut, **ERRORS}, summary="Answer (facility)")
@@ -374,7 +374,7 @@ def candidates(request: HttpRequest, cycle_id: UUID) -> list[dict[str, Any]]:
 @router.post(
     "/cycles/{cycle_id}/assignments", response={201: AssignmentOut, **ERRORS}, summary="Assign an assessor (office)"
 )
-def assign(request: HttpRequest, cycle_id: UUID, body: AssignIn) -> tuple[int, dict[str, Any]]:
+def assign(request: HttpRequest, cycle_id: UUID, body: AssignIn) -> Status[dict[str, Any]]:
     cycle = _office_cycle(request, cycle_id)
     assessor = User.objects.filter(pk=body.assessor_id).first()
     if assessor is None:
@@ -382,7 +382,7 @@ def assign(request: HttpRequest, cycle_id: UUID, body: AssignIn) -> tuple[int, d
 
         raise ValidationError({"assessor_id": "No such person."})
     created = services.assignment_create(cycle=cycle, assessor=assessor, actor=request.user)
-    return 201, _assignment_out(created)
+    return Status(201, _assignment_out(created))
 
 
 @router.put(
