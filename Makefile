@@ -55,6 +55,8 @@ lint:
 typecheck:
 	$(VENV)/bin/mypy iasios
 
+# Sizes: BENCH_FACILITIES=2000 BENCH_CYCLES=500 BENCH_DOCUMENTS=100 BENCH_UPLOAD_MB=200 BENCH_REPEAT=20
+# (seeding is cached in var/bench.sqlite3 for the same sizes; BENCH_DATABASE_URL for another database).
 bench: setup
 	$(PY) -m tests.bench.run
 

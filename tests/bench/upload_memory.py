@@ -128,9 +128,11 @@ def _clean_up(facility: Any) -> None:
         default_storage.delete(key)
 
 
-def main() -> None:
+def measure_upload(size_mb: int = SIZE_MB, *, keep: bool = False) -> tuple[dict[str, Any], Any]:
+    """Stream a `size_mb` upload through the WSGI handler; returns the result row and the facility.
+    With `keep`, the stored file stays (for a download measurement); call clean_up(facility) after."""
     facility, token = _setup()
-    size = SIZE_MB * 1024 * 1024
+    size = size_mb * 1024 * 1024
     settings.EVIDENCE_MAX_UPLOAD_BYTES = max(settings.EVIDENCE_MAX_UPLOAD_BYTES, size + 1024)
     handler = WSGIHandler()
     with tempfile.TemporaryDirectory() as folder:
@@ -157,9 +159,18 @@ def main() -> None:
         "rss_growth_mb": round(rss_after - rss_before, 1),
         "heap_peak_vs_file": round(peak / size, 4),
     }
-    _clean_up(facility)
     if not status.startswith("201"):
         result["response"] = body[:500].decode("utf-8", "replace")
+    if not keep:
+        _clean_up(facility)
+    return result, facility
+
+
+clean_up = _clean_up
+
+
+def main() -> None:
+    result, _facility = measure_upload(SIZE_MB)
     width = max(len(k) for k in result)
     print("Evidence upload memory")
     for key, value in result.items():
