@@ -104,6 +104,16 @@ def _entry(facility: Facility) -> RegistryEntry:
 
 
 def registry_entries(*, q: str = "", country: str = "", city: str = "", level: str = "") -> list[RegistryEntry]:
+    return [entry_for(f) for f in registry_queryset(q=q, country=country, city=city, level=level)]
+
+
+def entry_for(facility: Facility) -> RegistryEntry:
+    """The registry row of a facility taken from `registry_queryset` (award columns annotated)."""
+    return _entry(facility)
+
+
+def registry_queryset(*, q: str = "", country: str = "", city: str = "", level: str = "") -> Any:
+    """The filtered public registry, in display order, with the award in force annotated."""
     facilities = with_award(Facility.objects.for_public_registry()).order_by("country", "city", "name")
     if q:
         facilities = facilities.filter(Q(name__icontains=q) | Q(institution__icontains=q) | Q(city__icontains=q))
@@ -113,7 +123,7 @@ def registry_entries(*, q: str = "", country: str = "", city: str = "", level: s
         facilities = facilities.filter(city__iexact=city)
     if level:
         facilities = facilities.filter(public_level=level)  # type: ignore[misc]
-    return [_entry(f) for f in facilities]
+    return facilities
 
 
 def registry_entry(facility_id: Any) -> RegistryEntry | None:

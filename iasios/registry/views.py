@@ -5,14 +5,31 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from iasios.core.exports import csv_response
-from iasios.registry.selectors import LEVELS, registry_countries, registry_entries, registry_entry
+from iasios.registry.selectors import (
+    LEVELS,
+    entry_for,
+    registry_countries,
+    registry_entries,
+    registry_entry,
+    registry_queryset,
+)
+
+# Centres per page on the list; the open data (JSON, CSV) always holds every matching centre.
+REGISTRY_PAGE_SIZE = 50
 
 OPEN_DATA_FIELDS = ["name", "institution", "city", "country", "level", "valid_until", "verify_url", "profile_url"]
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -28,7 +45,10 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 @require_GET
 def registry_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    entries = registry_entries(**filters)
+    page = Paginator(registry_queryset(**filters), REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = [entry_for(f) for f in page.object_list]
+    # The map shows every matching centre, not only this page's; without a tile server there is no map.
+    mapped = registry_entries(**filters) if settings.REGISTRY_TILE_URL else []
     markers = [
         {
             "name": e.name,
@@ -38,7 +58,7 @@ def registry_list(request: HttpRequest) -> HttpResponse:
             "lat": float(e.latitude),
             "lng": float(e.longitude),
         }
-        for e in entries
+        for e in mapped
         if e.latitude is not None and e.longitude is not None
     ]
     return render(
@@ -46,6 +66,8 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         "registry/list.html",
         {
             "entries": entries,
+            "page": page,
+            "page_query": _without_page(request),
             "filters": filters,
             "levels": LEVELS,
             "countries": registry_countries(),

@@ -192,3 +192,18 @@ def test_query_count_with_awards_does_not_grow(framework: Any, url: str) -> None
     small = count()
     add(12, 2)
     assert count() == small
+
+
+def test_the_list_is_paged_but_open_data_holds_every_centre() -> None:
+    from iasios.registry.views import REGISTRY_PAGE_SIZE
+
+    for i in range(REGISTRY_PAGE_SIZE + 3):
+        _enrolled(name=f"Paged centre {i:03d}", country="PT")
+    client = Client()
+    first = client.get("/registry/?country=PT").content.decode()
+    assert f"{REGISTRY_PAGE_SIZE + 3} centres" in first
+    assert first.count("Paged centre ") == REGISTRY_PAGE_SIZE
+    assert "country=PT&amp;page=2" in first
+    second = client.get("/registry/?country=PT&page=2").content.decode()
+    assert second.count("Paged centre ") == 3
+    assert client.get("/registry.json?country=PT").json()["count"] == REGISTRY_PAGE_SIZE + 3
