@@ -11,9 +11,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from iasios.api.api import ErrorOut
 from iasios.facilities import access, selectors, services
@@ -129,10 +129,22 @@ def _visible(request: HttpRequest, pk: UUID) -> Facility:
     return access.get_visible_facility_or_404(request.user, pk)
 
 
-@router.get("/", response={200: list[FacilityOut], **ERRORS}, summary="Facilities you can see")
-def facility_list(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get(
+    "/",
+    response={200: list[FacilityOut], **ERRORS},
+    summary="Facilities you can see",
+    description="Ordered by name, `limit` at a time from `offset`; the X-Total-Count header gives the total.",
+)
+def facility_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[dict[str, Any]]:
     user = request.user
-    facilities = list(selectors.facilities_for_user(user).order_by("name"))
+    visible = selectors.facilities_for_user(user).order_by("name")
+    response["X-Total-Count"] = str(visible.count())
+    facilities = list(visible[offset : offset + limit])
     roles = dict(user.memberships.values_list("facility_id", "role"))  # type: ignore[union-attr]
     user.__dict__.setdefault("_facility_roles", {}).update({f.pk: roles.get(f.pk) for f in facilities})
     return [_facility_out(user, f) for f in facilities]
