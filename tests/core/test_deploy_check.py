@@ -10,6 +10,13 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 
+@pytest.fixture(autouse=True)
+def _no_browser_test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The browser tests allow async-unsafe calls for Playwright in the same process; a
+    # deployment never sets this, so the check runs without it.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def _production(settings: Any) -> None:
     settings.DEBUG = False
     settings.SECRET_KEY = secrets.token_urlsafe(60)
