@@ -13,6 +13,7 @@ from iasios.billing import access, pdf, selectors, services
 from iasios.billing.forms import ConsultationRequestForm
 from iasios.billing.models import CreditNote, Invoice
 from iasios.core.events import timeline
+from iasios.core.pdf import pdf_response
 from iasios.facilities.access import is_office
 from iasios.facilities.models import Facility
 
@@ -27,14 +28,6 @@ def add_service_errors(form: object, exc: ValidationError) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)  # type: ignore[attr-defined]
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _invoice_or_404(pk: object) -> Invoice:

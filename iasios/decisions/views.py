@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from iasios.applications.models import EvidenceDocument
 from iasios.certificates.documents import SEAL_LEVEL_NAMES, seal_level
 from iasios.core.events import timeline
+from iasios.core.pdf import pdf_response
 from iasios.decisions import selectors, services
 from iasios.decisions.access import (
     can_lodge_appeal,
@@ -29,14 +30,6 @@ from iasios.decisions.forms import AppealForm, CorrectiveActionForm, ReasonForm,
 from iasios.decisions.letters import appeal_letter_pdf, decision_letter_pdf
 from iasios.decisions.models import AppealStatus, DecisionStatus
 from iasios.facilities.models import Facility
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 
 from iasios.api.api import ErrorOut
 from iasios.applications.models import Cycle
+from iasios.core.pdf import pdf_response
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.decisions import selectors, services
 from iasios.decisions.access import (
@@ -29,7 +30,6 @@ from iasios.decisions.access import (
 )
 from iasios.decisions.letters import decision_letter_pdf
 from iasios.decisions.models import Appeal, AppealStatus, Award, Decision, DecisionStatus
-from iasios.decisions.views import pdf_response
 
 router = Router(tags=["decisions"])
 
