@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from iasios.api.services import token_authenticate
-from iasios.core.statemachine import TransitionNotAllowed
+from iasios.core.refusals import Refusal, field_errors
 
 
 class TokenAuth(HttpBearer):
@@ -93,9 +93,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "Not found.")
 
 
-@api.exception_handler(TransitionNotAllowed)
-def _conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
-    return error_response(request, 409, "not_allowed", str(exc))
+@api.exception_handler(Refusal)
+def _refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    """Every refusal of a service or a guard: 409 for the state, 403 for the person, 422 for the data."""
+    fields = [{"field": name, "reason": message} for name, message in field_errors(exc) if name]
+    return error_response(request, exc.status, exc.code, exc.message or "You may not do this.", fields)
 
 
 @api.exception_handler(HttpError)

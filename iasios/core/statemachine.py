@@ -22,12 +22,12 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from iasios.core.events import record_event
+from iasios.core.refusals import Conflict, NotPermitted
 
 M = TypeVar("M", bound=models.Model)
 
@@ -45,7 +45,7 @@ def system_only(user: Any, obj: Any) -> bool:
     return user is None
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(Conflict):
     """The object is not in a state the transition starts from, or a guard refused it."""
 
 
@@ -92,11 +92,13 @@ class StateMachine(Generic[M]):
         data: dict[str, Any] | None = None,
         changes: dict[str, Any] | None = None,
     ) -> M:
-        """Take transition `name` on `obj` and return the locked, updated instance.
+        """Take transition `name` on `obj` and return `obj`, updated from the locked row.
 
         `actor` None means the system (a sweep, a loader). `changes` are other fields set in
-        the same save (e.g. a decision date). Raises PermissionDenied when the actor may not,
-        TransitionNotAllowed when the state or a guard forbids it.
+        the same save (e.g. a decision date). Raises NotPermitted (a PermissionDenied) when the
+        actor may not, TransitionNotAllowed (a Conflict) when the state or a guard forbids it.
+        The guard and the save work on the row as locked; the caller's instance is then brought
+        in step with it, so there is one instance to use afterwards (and the effects get it).
         """
         transition = self.transitions[name]
         with transaction.atomic():
@@ -108,7 +110,7 @@ class StateMachine(Generic[M]):
                     % {"action": transition.label or transition.name, "state": state}
                 )
             if not transition.who(actor, locked):
-                raise PermissionDenied(_("You may not do this."))
+                raise NotPermitted(_("You may not do this."))
             if transition.needs_reason and not reason.strip():
                 raise TransitionNotAllowed(_("A reason is required."))
             if transition.guard is not None:
@@ -132,10 +134,8 @@ class StateMachine(Generic[M]):
                 reason=reason,
                 data=data,
             )
+            for concrete in locked._meta.concrete_fields:
+                setattr(obj, concrete.attname, getattr(locked, concrete.attname))
             for effect in transition.effects:
-                transaction.on_commit(lambda effect=effect: effect(locked, actor))  # type: ignore[misc]
-        # Keep the caller's instance in step with the database.
-        setattr(obj, self.field, transition.target)
-        for key, value in (changes or {}).items():
-            setattr(obj, key, value)
-        return locked
+                transaction.on_commit(lambda effect=effect: effect(obj, actor))  # type: ignore[misc]
+        return obj
