@@ -84,10 +84,14 @@ INSTALLED_APPS = [
     "iasios.assessment",
     "iasios.decisions",
     "iasios.certificates",
+    "iasios.cycles",
     "iasios.reports",
     "iasios.registry",
     "iasios.notifications",
     "iasios.api",
+    "iasios.site",
+    "iasios.sweeps",
+    "iasios.demo",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "iasios.core.context_processors.navigation",
+                "iasios.site.context_processors.navigation",
                 "iasios.notifications.context_processors.inbox",
             ],
         },

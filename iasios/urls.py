@@ -11,7 +11,7 @@ admin.site.login = admin_login  # type: ignore[method-assign,assignment]
 admin.site.site_header = "IO Accreditation · reference data"
 
 urlpatterns = [
-    path("", include("iasios.core.urls")),
+    path("", include("iasios.site.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("iasios.accounts.urls")),
     path("standards/", include("iasios.standards.urls")),

@@ -40,7 +40,7 @@ from iasios.assessment.models import (
     VisitKind,
 )
 from iasios.core.events import record_event
-from iasios.core.mail import send_templated_mail
+from iasios.notifications.mail import send_templated_mail
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.facilities.access import is_office
 from iasios.facilities.models import Membership

@@ -36,7 +36,7 @@ from iasios.billing.models import (
     Payment,
 )
 from iasios.core.events import record_event
-from iasios.core.mail import send_templated_mail
+from iasios.notifications.mail import send_templated_mail
 from iasios.core.numbering import next_number
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.standards.programme import ProgrammeSettings

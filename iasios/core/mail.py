@@ -1,10 +1,8 @@
-"""E-mails from templates, in the recipient's language, delivered by a background task after the commit.
+"""Rendering e-mails from templates, in a given language.
 
 Each message is three templates: `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html`.
-`send_templated_mail` renders them now (so a template error surfaces in the caller, inside its
-transaction), records an inbox row for every recipient with an account, and enqueues the
-delivery once the transaction commits; see `iasios.notifications` for the inbox, the
-preferences and the delivery task.
+Only rendering lives here; sending (inbox rows, preferences, delivery after the commit) is
+`iasios.notifications.mail.send_templated_mail`.
 """
 
 from __future__ import annotations
@@ -59,7 +57,7 @@ def render_mail(template_prefix: str, context: dict[str, Any], language: str | N
 def render_templated_mail(
     template_prefix: str, to: Iterable[str], context: dict[str, Any], language: str | None = None
 ) -> EmailMultiAlternatives:
-    """The message as Django's mail object (previews, tests); sending goes through `send_templated_mail`."""
+    """The message as Django's mail object (previews, tests); sending goes through notifications."""
     rendered = render_mail(template_prefix, context, language)
     message = EmailMultiAlternatives(
         subject=rendered.full_subject,
@@ -69,16 +67,3 @@ def render_templated_mail(
     )
     message.attach_alternative(rendered.html, "text/html")
     return message
-
-
-def send_templated_mail(
-    template_prefix: str, to: Iterable[str], context: dict[str, Any], link: str | None = None
-) -> None:
-    """Mail `to` (addresses) with the templates under `template_prefix`.
-
-    `link` is the page the message is about, shown in the inbox; without it the first link to
-    this site in the text is used.
-    """
-    from iasios.notifications.services import mail_dispatch
-
-    mail_dispatch(template_prefix=template_prefix, to=to, context=context, link=link)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from iasios.accounts.roles import FACILITY_MANAGER_ROLES, ProgrammeRoleName
-from iasios.core.mail import send_templated_mail
+from iasios.notifications.mail import send_templated_mail
 from iasios.facilities.models import Facility, Membership
 
 PREFIX = "decisions/email/"

@@ -1,7 +1,7 @@
 """The benchmark's data: the demo's fully built centres, two big cycles built through the services,
 and the bulk of cycles written straight to the tables.
 
-- The demo seed (iasios.core.demo): about a dozen centres taken through every state by the
+- The demo seed (iasios.demo): about a dozen centres taken through every state by the
   services, with invoices, decisions, awards and certificates (the PDFs are measured on these).
 - Two "big" cycles, built through the services like a real team would: a draft fully answered
   (the workspace and standard pages as an editor sees them) and one in assessment with both
@@ -93,13 +93,13 @@ def _big_cycle(name: str, stage: str, panel: Any, documents: int) -> Any:
     from iasios.applications import services as applications
     from iasios.assessment import selectors as assessment_selectors
     from iasios.assessment import services as assessment
-    from iasios.core.demo.awards import to_assessment
-    from iasios.core.demo.cycles import NARRATIVES, complete_case_review
-    from iasios.core.demo.seed import DEMO_PASSWORD, DemoCentre, demo_centre
+    from iasios.demo.awards import to_assessment
+    from iasios.demo.cycles import NARRATIVES, complete_case_review
+    from iasios.demo.seed import DEMO_PASSWORD, DemoCentre, demo_centre
     from iasios.facilities.models import FacilityStatus
 
     slug = "bigdraft" if stage == "draft" else "bigassessed"
-    from iasios.core.demo import seed as demo_seed
+    from iasios.demo import seed as demo_seed
 
     demo_seed.REPRESENTATIVES.setdefault(slug, f"Rep {slug}")
     centre = DemoCentre(name, name, "Lyon", "FR", "45.7640", "4.8357", slug, FacilityStatus.ENROLLED)
@@ -185,7 +185,7 @@ def _bench_assessors(office: Any) -> list[Any]:
     from iasios.accounts.models import User
     from iasios.accounts.roles import ProgrammeRoleName
     from iasios.accounts.services import programme_role_grant
-    from iasios.core.demo.awards import assessor_profile
+    from iasios.demo.awards import assessor_profile
 
     people = []
     for i in range(BENCH_ASSESSORS):
@@ -509,9 +509,9 @@ def seed(base: Path, reuse: bool) -> dict[str, Any]:
     from iasios.applications.models import Cycle, Dossier
     from iasios.assessment.models import Assignment
     from iasios.billing.models import Invoice
-    from iasios.core.demo.awards import Panel
-    from iasios.core.demo.seed import seed_all
     from iasios.decisions.models import Award
+    from iasios.demo.awards import Panel
+    from iasios.demo.seed import seed_all
     from iasios.facilities.models import Facility, Membership
 
     started = time.perf_counter()

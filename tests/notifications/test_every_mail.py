@@ -22,14 +22,14 @@ from iasios.applications.models import Cycle, Dossier
 from iasios.billing import services as billing
 from iasios.billing.models import Invoice
 from iasios.certificates.services import certificate_issue
-from iasios.core.mail import send_templated_mail
 from iasios.decisions import notifications as decision_mail
 from iasios.decisions.models import Appeal, Award, Vote
 from iasios.facilities import notifications as facility_mail
 from iasios.facilities.models import Invitation, JoinRequest, JoinRequestStatus
 from iasios.notifications.kinds import KINDS
+from iasios.notifications.mail import send_templated_mail
 from iasios.notifications.models import Notification
-from iasios.notifications.reminders import award_reminders_send, evidence_reminders_send
+from iasios.sweeps.reminders import award_reminders_send, evidence_reminders_send
 from tests import factories
 from tests.notifications.conftest import make_award, make_evidence_request
 

@@ -17,10 +17,11 @@ from django.utils import translation
 from django_tasks import default_task_backend
 
 from iasios.core import mail as core_mail
-from iasios.core.mail import mail_language, send_templated_mail
+from iasios.core.mail import mail_language
 from iasios.facilities import notifications as facility_mail
 from iasios.notifications import services
 from iasios.notifications.kinds import KINDS, kind_for
+from iasios.notifications.mail import send_templated_mail
 from iasios.notifications.models import Notification, NotificationOptOut
 from iasios.notifications.tasks import MAX_ATTEMPTS, deliver_email
 from tests import factories

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from iasios.core import views
 from iasios.decisions import views_committee
+from iasios.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),

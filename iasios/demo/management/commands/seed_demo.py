@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 
-from iasios.core.demo import seed
+from iasios.demo import seed
 
 
 class Command(BaseCommand):

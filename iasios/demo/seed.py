@@ -23,8 +23,8 @@ from iasios.accounts.services import programme_role_grant
 from iasios.applications.models import Cycle
 from iasios.billing import services as billing
 from iasios.billing.models import Invoice
-from iasios.core.demo.awards import Panel, advance, assessor_profile
-from iasios.core.demo.cycles import demo_cycle
+from iasios.demo.awards import Panel, advance, assessor_profile
+from iasios.demo.cycles import demo_cycle
 from iasios.facilities import services as facilities
 from iasios.facilities.models import Facility, FacilityStatus, JoinRequest
 from iasios.standards.selectors import current_programme_settings

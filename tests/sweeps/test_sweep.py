@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 
 from iasios.assessment.models import EvidenceRequest
 from iasios.decisions.models import Award
-from iasios.notifications import reminders
 from iasios.notifications.models import Notification, SentReminder
+from iasios.sweeps import reminders
+from iasios.sweeps.management.commands import sweep as sweep_command
 from tests.notifications.conftest import make_award, make_evidence_request
 
 pytestmark = pytest.mark.django_db
@@ -219,11 +220,8 @@ def test_an_ended_award_is_expired_by_the_sweep_and_not_reminded(
 def test_the_sweep_runs_billing_awards_and_reminders_in_order(
     db: Any, framework: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from iasios.billing import services as billing
-    from iasios.decisions import services as decisions
-
     calls: list[tuple[str, date | None]] = []
-    real_billing, real_awards = billing.billing_sweep, decisions.award_sweep
+    real_billing, real_awards = sweep_command.billing_sweep, sweep_command.award_sweep
 
     def record(name: str, real: Any) -> Any:
         def wrapper(*, today: date | None = None) -> Any:
@@ -232,9 +230,9 @@ def test_the_sweep_runs_billing_awards_and_reminders_in_order(
 
         return wrapper
 
-    monkeypatch.setattr(billing, "billing_sweep", record("billing", real_billing))
-    monkeypatch.setattr(decisions, "award_sweep", record("awards", real_awards))
-    monkeypatch.setattr(reminders, "reminders_sweep", record("reminders", reminders.reminders_sweep))
+    monkeypatch.setattr(sweep_command, "billing_sweep", record("billing", real_billing))
+    monkeypatch.setattr(sweep_command, "award_sweep", record("awards", real_awards))
+    monkeypatch.setattr(sweep_command, "reminders_sweep", record("reminders", reminders.reminders_sweep))
     out = sweep(date(2026, 2, 1), django_capture_on_commit_callbacks)
     assert calls == [("billing", date(2026, 2, 1)), ("awards", date(2026, 2, 1)), ("reminders", date(2026, 2, 1))]
     assert "billing:" in out and "awards:" in out and "reminders:" in out
@@ -243,12 +241,10 @@ def test_the_sweep_runs_billing_awards_and_reminders_in_order(
 def test_a_failing_step_does_not_stop_the_others(
     request_due: EvidenceRequest, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from iasios.billing import services as billing
-
     def broken(*, today: date | None = None) -> Any:
         raise RuntimeError("billing is down")
 
-    monkeypatch.setattr(billing, "billing_sweep", broken)
+    monkeypatch.setattr(sweep_command, "billing_sweep", broken)
     with pytest.raises(CommandError, match="billing"):
         sweep(DUE, django_capture_on_commit_callbacks)
     assert SentReminder.objects.filter(offset=0).exists()

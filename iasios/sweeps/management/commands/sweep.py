@@ -9,12 +9,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from iasios.billing.services import billing_sweep
+from iasios.decisions.services import award_sweep
+from iasios.sweeps.reminders import reminders_sweep
+
 logger = logging.getLogger(__name__)
 
 
 def _billing(today: date | None) -> list[str]:
-    from iasios.billing.services import billing_sweep
-
     result = billing_sweep(today=today)
     return [
         *result.lines(),
@@ -24,15 +26,11 @@ def _billing(today: date | None) -> list[str]:
 
 
 def _awards(today: date | None) -> list[str]:
-    from iasios.decisions.services import award_sweep
-
     expired = award_sweep(today=today)
     return [*(f"award {award.pk} expired" for award in expired), f"awards: {len(expired)} expired"]
 
 
 def _reminders(today: date | None) -> list[str]:
-    from iasios.notifications.reminders import reminders_sweep
-
     result = reminders_sweep(today=today)
     return [
         *result.lines(),

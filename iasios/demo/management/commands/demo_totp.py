@@ -9,7 +9,7 @@ from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from iasios.core.demo.seed import demo_totp_secret
+from iasios.demo.seed import demo_totp_secret
 
 
 class Command(BaseCommand):

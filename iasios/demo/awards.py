@@ -108,7 +108,7 @@ def current_award(facility: Facility) -> Award | None:
 
 def recertify(facility: Facility, representative: User, panel: Panel, *, aim: str) -> Cycle:
     """Start a re-certification, confirm every carried-over answer and submit it again."""
-    from iasios.core.demo.cycles import complete_case_review
+    from iasios.demo.cycles import complete_case_review
 
     cycle = applications.cycle_start_recertification(facility=facility, user=representative, aim=aim)
     applications.answers_confirm(

@@ -20,9 +20,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from iasios.accounts.models import User
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
 from iasios.applications.dates import add_months
-from iasios.core.mail import send_templated_mail
+from iasios.assessment.models import EvidenceRequest, EvidenceRequestStatus
+from iasios.decisions.models import CURRENT_AWARD_STATES, Award
+from iasios.facilities.models import Membership
+from iasios.facilities.selectors import manager_emails
+from iasios.notifications.mail import send_templated_mail
 from iasios.notifications.models import SentReminder
 from iasios.standards.selectors import current_programme_settings
 
@@ -77,8 +82,6 @@ def _send_once(*, kind: str, object_id: str, offset: int, target: date, today: d
 
 
 def _office_emails() -> list[str]:
-    from iasios.accounts.models import User
-
     return list(
         User.objects.filter(programme_role_set__role=ProgrammeRoleName.OFFICE, is_active=True).values_list(
             "email", flat=True
@@ -90,9 +93,6 @@ def _office_emails() -> list[str]:
 
 
 def _facility_editor_emails(facility: Any) -> list[str]:
-    from iasios.facilities.models import Membership
-    from iasios.facilities.selectors import manager_emails
-
     emails = list(
         Membership.objects.filter(facility=facility, role__in=list(FACILITY_EDITOR_ROLES)).values_list(
             "user__email", flat=True
@@ -102,8 +102,6 @@ def _facility_editor_emails(facility: Any) -> list[str]:
 
 
 def evidence_reminders_send(*, today: date, offsets: Iterable[int]) -> list[tuple[Any, int]]:
-    from iasios.assessment.models import EvidenceRequest, EvidenceRequestStatus
-
     offsets = sorted(set(offsets))
     before = [n for n in offsets if n > 0]
     if not offsets:
@@ -153,8 +151,6 @@ def evidence_reminders_send(*, today: date, offsets: Iterable[int]) -> list[tupl
 
 
 def award_reminders_send(*, today: date, offsets: Iterable[int]) -> list[tuple[Any, int]]:
-    from iasios.decisions.models import CURRENT_AWARD_STATES, Award
-    from iasios.facilities.selectors import manager_emails
 
     offsets = sorted({n for n in offsets if n > 0})
     if not offsets:
