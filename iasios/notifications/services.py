@@ -47,15 +47,22 @@ def _enqueue(rendered: RenderedMail, to: list[str]) -> None:
 
 
 def mail_dispatch(*, template_prefix: str, to: Iterable[str], context: dict[str, Any], link: str | None = None) -> None:
-    """Render the message once per recipient language, write the inbox rows now (inside the
-    caller's transaction: they vanish with it on a rollback) and enqueue the delivery on commit.
-
-    Recipients with an account get their language and their inbox row; an optional kind they
-    switched off is not e-mailed to them. Addresses without an account get the site's language.
+    """Schedule the message for after the caller's transaction commits: the rendering, the inbox
+    rows and the delivery all happen then, so a rolled-back transaction leaves no trace. Outside a
+    transaction it happens at once. A template error is raised when the callback runs.
     """
     addresses = list(dict.fromkeys(address.strip() for address in to if address and address.strip()))
     if not addresses:
         return
+    transaction.on_commit(partial(_dispatch_now, template_prefix, addresses, dict(context), link))
+
+
+def _dispatch_now(template_prefix: str, addresses: list[str], context: dict[str, Any], link: str | None) -> None:
+    """Render once per recipient language, write the inbox rows and enqueue the deliveries.
+
+    Recipients with an account get their language and their inbox row; an optional kind they
+    switched off is not e-mailed to them. Addresses without an account get the site's language.
+    """
     kind = kind_for(template_prefix)
     users = {user.email.lower(): user for user in User.objects.filter(email__in=[a.lower() for a in addresses])}
     opted_out: set[Any] = set()
@@ -72,6 +79,7 @@ def mail_dispatch(*, template_prefix: str, to: Iterable[str], context: dict[str,
         by_language.setdefault(mail_language(user.language if user else None), []).append(address)
 
     rows: list[Notification] = []
+    deliveries: list[tuple[RenderedMail, list[str]]] = []
     for language, group in by_language.items():
         rendered = render_mail(template_prefix, context, language)
         mail_to = []
@@ -92,8 +100,12 @@ def mail_dispatch(*, template_prefix: str, to: Iterable[str], context: dict[str,
                     )
                 )
         if mail_to:
-            transaction.on_commit(partial(_enqueue, rendered, sorted(mail_to)))
-    Notification.objects.bulk_create(rows)
+            deliveries.append((rendered, sorted(mail_to)))
+    # Everything is rendered before anything is written: a template error leaves no half-sent mail.
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows)
+        for rendered, mail_to in deliveries:
+            _enqueue(rendered, mail_to)
 
 
 def notification_mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:

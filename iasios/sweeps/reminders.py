@@ -5,7 +5,8 @@ after the due date", and `expiry_reminder_months`). On a given day an object get
 reminder of the nearest offset whose window has begun; windows that began before the object
 existed are skipped (a request opened five days before its due date gets no "due in 7 days"
 reminder), and a day the sweep did not run is caught up on the next one. Each reminder is sent
-once: a SentReminder row with a unique key is written in the same transaction as the mail.
+once: a SentReminder row with a unique key is written in the transaction that schedules the
+mail, and the mail leaves only when that row is committed.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def _already_sent(kind: str, object_ids: Iterable[str]) -> set[tuple[str, int, d
 
 
 def _send_once(*, kind: str, object_id: str, offset: int, target: date, today: date, send: Callable[[], None]) -> bool:
-    """Record the reminder and send it in one transaction; False when it was sent before
-    (also when another sweep running at the same moment wrote it first)."""
+    """Record the reminder and schedule its mail in one transaction (the mail is rendered and
+    sent when it commits); False when it was sent before (also when another sweep running at the
+    same moment wrote it first)."""
     try:
         with transaction.atomic():
             SentReminder.objects.create(

@@ -239,15 +239,17 @@ def test_full_path_writes_one_event_per_state_change(cycle: Cycle, enrolled: Any
     ]
 
 
-def test_submission_and_return_are_mailed(cycle: Cycle, enrolled: Any) -> None:
+def test_submission_and_return_are_mailed(cycle: Cycle, enrolled: Any, django_capture_on_commit_callbacks: Any) -> None:
     from iasios.notifications.models import Notification
 
-    dossier = submitted_cycle(cycle, enrolled)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submitted_cycle(cycle, enrolled)
     rows = Notification.objects.filter(kind="applications/email/submitted")
     assert {row.user for row in rows} == {enrolled.representative, enrolled.contact, enrolled.office}
     assert all(row.link == f"/applications/cycle/{cycle.pk}/dossier/" for row in rows)
     assert dossier.sha256 in rows.first().body  # type: ignore[union-attr]
-    services.cycle_return(cycle=cycle, actor=enrolled.office, reason="  The night rota of standard 2 is missing. ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cycle_return(cycle=cycle, actor=enrolled.office, reason="  The night rota of standard 2 is missing. ")
     returned = Notification.objects.filter(kind="applications/email/returned")
     assert {row.user for row in returned} == {enrolled.representative, enrolled.contact}
     assert all("The night rota of standard 2 is missing." in row.body for row in returned)

@@ -254,23 +254,25 @@ def test_an_upheld_appeal_after_areas_to_amend_closes_the_amendment_round(
 
 
 def test_lodging_an_appeal_tells_the_office_and_the_members_who_may_hear_it(
-    cycle: Any, members: list[Any], cast: Any
+    cycle: Any, members: list[Any], cast: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from iasios.notifications.models import Notification
 
     decision = decide(cycle, members, "not_accredited", DAY)
-    appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
     rows = Notification.objects.filter(kind="decisions/email/appeal_lodged")
     assert {row.user for row in rows} == {cast.office, members[3], members[4]}
     assert all(row.link == f"/decisions/appeals/{appeal.pk}/" and "Unfair." in row.body for row in rows)
 
 
 def test_the_award_is_mailed_with_the_certificate_and_its_verification(
-    cycle: Any, members: list[Any], cast: Any
+    cycle: Any, members: list[Any], cast: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from iasios.notifications.models import Notification
 
-    award = decide(cycle, members, "accredited", DAY).award
+    with django_capture_on_commit_callbacks(execute=True):
+        award = decide(cycle, members, "accredited", DAY).award
     row = Notification.objects.get(kind="decisions/email/award_granted", user=cast.representative)
     assert row.link == f"/decisions/awards/{award.pk}/"
     assert f"/certificates/{award.pk}/certificate.pdf" in row.body

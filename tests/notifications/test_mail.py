@@ -1,5 +1,5 @@
-"""Sending: rendered in the recipient's language, an inbox row at once, delivery by a task after
-the commit, retries, preferences."""
+"""Sending: nothing before the commit; then rendered in the recipient's language, an inbox row,
+delivery by a task; retries, preferences."""
 
 from __future__ import annotations
 
@@ -50,8 +50,10 @@ def test_nothing_is_sent_before_the_commit_and_the_task_sends_after_it(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         send_templated_mail(CONFIRMED, [cast.representative.email], _context(cast))
     assert len(callbacks) == 1 and dummy_tasks.results == [] and mail.outbox == []
+    assert Notification.objects.count() == 0  # no inbox row before the commit either
 
     callbacks[0]()  # the commit
+    assert Notification.objects.filter(user=cast.representative, kind=CONFIRMED).count() == 1
     (result,) = dummy_tasks.results
     assert result.task.name == "deliver_email"
     json.dumps(result.kwargs)  # plain JSON: it survives the database queue
@@ -76,19 +78,39 @@ def test_in_tests_the_immediate_backend_delivers_on_commit(cast: Any, django_cap
 def test_a_rolled_back_transaction_leaves_no_inbox_row_and_sends_nothing(
     cast: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        send_templated_mail(CONFIRMED, [cast.representative.email], _context(cast))
-        assert Notification.objects.filter(user=cast.representative).count() == 1  # written at once
-        raise RuntimeError("the service failed after mailing")
-    assert Notification.objects.count() == 0
-    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            send_templated_mail(CONFIRMED, [cast.representative.email], _context(cast))
+            assert Notification.objects.count() == 0  # nothing inside the service's transaction
+            raise RuntimeError("the service failed after mailing")
+        send_templated_mail(JOIN_REQUESTED, [cast.contact.email], _context(cast))  # a later, committed one
+    assert len(callbacks) == 1  # the rolled-back mail's callback went with its transaction
+    assert list(Notification.objects.values_list("kind", "user")) == [(JOIN_REQUESTED, cast.contact.pk)]
+    assert [m.to for m in mail.outbox] == [[cast.contact.email]]
 
 
-def test_a_template_error_surfaces_in_the_caller(cast: Any) -> None:
+def test_a_service_transaction_writes_no_inbox_row_and_queues_no_mail_before_it_commits(
+    cast: Any, dummy_tasks: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            send_templated_mail(CONFIRMED, [cast.representative.email], _context(cast))
+            with transaction.atomic():
+                send_templated_mail(JOIN_REQUESTED, [cast.contact.email], _context(cast))
+            assert Notification.objects.count() == 0 and dummy_tasks.results == [] and mail.outbox == []
+        assert Notification.objects.count() == 0 and dummy_tasks.results == []  # the test's own transaction
+    assert len(callbacks) == 2
+    assert Notification.objects.count() == 2 and len(dummy_tasks.results) == 2
+
+
+def test_a_template_error_surfaces_at_the_commit_and_leaves_no_inbox_row(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.template import TemplateDoesNotExist
 
-    with pytest.raises(TemplateDoesNotExist):
+    with pytest.raises(TemplateDoesNotExist), django_capture_on_commit_callbacks(execute=True):
         send_templated_mail("facilities/email/no_such_mail", [cast.representative.email], {})
+    assert Notification.objects.count() == 0 and mail.outbox == []
 
 
 def test_no_addresses_sends_nothing(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
@@ -136,7 +158,7 @@ def test_an_address_without_an_account_gets_the_site_language(
     db: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     facility = factories.make_facility()
-    with _override_spy(monkeypatch) as seen:
+    with _override_spy(monkeypatch) as seen, django_capture_on_commit_callbacks(execute=True):
         send_templated_mail(CONFIRMED, ["nobody@example.net"], {"facility": facility, "facility_url": ""})
     assert seen == [settings.LANGUAGE_CODE]
     assert Notification.objects.count() == 0
@@ -151,10 +173,11 @@ def test_a_language_the_site_does_not_offer_falls_back_to_the_default() -> None:
 # ----------------------------------------------------------------------------- inbox rows
 
 
-def test_every_recipient_with_an_account_gets_an_inbox_row(cast: Any) -> None:
-    send_templated_mail(
-        CONFIRMED, [cast.representative.email, "outside@example.net"], _context(cast), link="/facilities/x/"
-    )
+def test_every_recipient_with_an_account_gets_an_inbox_row(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        send_templated_mail(
+            CONFIRMED, [cast.representative.email, "outside@example.net"], _context(cast), link="/facilities/x/"
+        )
     (row,) = Notification.objects.all()
     assert row.user == cast.representative
     assert row.kind == CONFIRMED
@@ -182,9 +205,13 @@ def test_the_inbox_link_falls_back_to_the_first_link_to_this_site_in_the_text() 
     assert services._inbox_link(None, {}, text) == "/billing/invoices/42/"
 
 
-def test_activation_mails_carry_a_secret_and_stay_out_of_the_inbox(cast: Any) -> None:
+def test_activation_mails_carry_a_secret_and_stay_out_of_the_inbox(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     assert KINDS["facilities/email/activation"].inbox is False
-    facility_mail.activation(cast.facility, cast.representative, "secret-token")
+    with django_capture_on_commit_callbacks(execute=True):
+        facility_mail.activation(cast.facility, cast.representative, "secret-token")
+    assert any("secret-token" in m.body for m in mail.outbox)
     assert not Notification.objects.filter(body__contains="secret-token").exists()
 
 
