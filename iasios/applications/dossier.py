@@ -19,7 +19,6 @@ from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from iasios.applications import integration
 from iasios.applications.models import (
     AmendmentItem,
     AmendmentRound,
@@ -127,9 +126,17 @@ def _amendment_entry(cycle: Cycle) -> dict[str, Any] | None:
 
 
 def build_snapshot(
-    cycle: Cycle, *, signed_by: Any, declaration: str, number: int = 1, amending: bool = False
+    cycle: Cycle,
+    *,
+    signed_by: Any,
+    declaration: str,
+    case_review: dict[str, Any],
+    number: int = 1,
+    amending: bool = False,
 ) -> dict[str, Any]:
-    """Every answer with the evidence revision each linked document had at this moment, and the ICR."""
+    """Every answer with the evidence revision each linked document had at this moment, and the ICR.
+
+    `case_review` is the case review's own snapshot (the caller above asks the casereview app)."""
     answer_list, revisions = answer_entries(cycle)
     facility = cycle.facility
     framework = cycle.framework
@@ -161,17 +168,21 @@ def build_snapshot(
         "declaration": declaration,
         "answers": answer_list,
         "evidence_revisions": sorted(revisions.values(), key=lambda r: (r["title"], r["id"])),
-        "case_review": integration.case_review_snapshot(cycle),
+        "case_review": case_review,
     }
 
 
-def dossier_freeze(cycle: Cycle, *, signed_by: Any, declaration: str, amending: bool = False) -> Dossier:
+def dossier_freeze(
+    cycle: Cycle, *, signed_by: Any, declaration: str, case_review: dict[str, Any], amending: bool = False
+) -> Dossier:
     """Called by the submission service inside its transaction, with the cycle row locked.
 
     Each submission freezes the next revision (1, 2, 3 …); earlier ones are never touched.
     """
     number = (Dossier.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0) + 1
-    snapshot = build_snapshot(cycle, signed_by=signed_by, declaration=declaration, number=number, amending=amending)
+    snapshot = build_snapshot(
+        cycle, signed_by=signed_by, declaration=declaration, case_review=case_review, number=number, amending=amending
+    )
     # Round-trip through JSON so that what is hashed is exactly what the database gives back.
     snapshot = json.loads(canonical_json(snapshot))
     return Dossier.objects.create(

@@ -6,15 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FacilityRoleName
-from iasios.applications import integration
-from iasios.applications.access import can_start_cycle, can_submit_cycle
 from iasios.applications.models import (
     CLAIMS_NEEDING_EVIDENCE,
     EDITABLE_CYCLE_STATES,
@@ -140,8 +138,10 @@ class Blocker:
     url: str = ""
 
 
-def cycle_blockers(cycle: Cycle) -> list[Blocker]:
-    """Everything about the cycle itself that stops a submission (the signer is checked apart)."""
+def application_blockers(cycle: Cycle) -> list[Blocker]:
+    """What in the application itself stops a submission: the state, the membership, the answers.
+
+    The case review and the signer are added by `iasios.cycles.selectors.submission_blockers`."""
     blockers: list[Blocker] = []
     if cycle.status not in EDITABLE_CYCLE_STATES:
         return [Blocker(_("This application has already been submitted."))]
@@ -187,28 +187,6 @@ def cycle_blockers(cycle: Cycle) -> list[Blocker]:
                 answer_url(unconfirmed[0]),
             )
         )
-    review = integration.case_review_status(cycle)
-    if not review.complete:
-        details = "; ".join(review.blockers) if review.blockers else ""
-        message = _("The internal case review is not complete (%(done)s of %(required)s cases reviewed).") % {
-            "done": review.reviewed,
-            "required": review.required,
-        }
-        blockers.append(Blocker(f"{message} {details}".strip(), review.url))
-    return blockers
-
-
-def submission_blockers(cycle: Cycle, user: Any) -> list[Blocker]:
-    blockers = cycle_blockers(cycle)
-    if cycle.status in EDITABLE_CYCLE_STATES and not can_submit_cycle(user, cycle):
-        representative = representative_of(cycle.facility)
-        blockers.append(
-            Blocker(
-                _("Only the authorised representative (%(name)s) can sign the declaration and submit.")
-                % {"name": representative or _("not named yet")},
-                reverse("facilities:dashboard", args=[cycle.facility_id]),
-            )
-        )
     return blockers
 
 
@@ -223,6 +201,17 @@ def representative_of(facility: Facility) -> Any:
 
 def open_cycle(facility: Facility) -> Cycle | None:
     return Cycle.objects.open().filter(facility=facility).first()
+
+
+def last_decided_cycle(facility: Facility) -> Cycle | None:
+    """The facility's latest decided cycle (a re-certification carries its answers over)."""
+    return (
+        Cycle.objects.decided()
+        .filter(facility=facility)
+        .select_related("framework")
+        .order_by(F("decided_at").desc(nulls_last=True), "-created_at")
+        .first()
+    )
 
 
 def team_of(facility: Facility) -> list[Any]:
@@ -545,28 +534,4 @@ def carried_over_summary(cycle: Cycle) -> CarriedOver:
         new=list(report.get("new", [])),
         removed=list(report.get("removed", [])),
         from_framework=str(report.get("from_framework", "")),
-    )
-
-
-@dataclass
-class RecertificationWindow:
-    """Whether the facility can start a re-certification now, and which aims it may choose."""
-
-    open: bool
-    can_start: bool
-    centre_of_excellence: bool
-
-
-def recertification_window(facility: Facility, user: Any) -> RecertificationWindow:
-    is_open = integration.recertification_open(facility, timezone.localdate())
-    can_start = (
-        is_open
-        and can_start_cycle(user, facility)
-        and not Cycle.objects.open().filter(facility=facility).exists()
-        and Cycle.objects.decided().filter(facility=facility).exists()
-    )
-    return RecertificationWindow(
-        open=is_open,
-        can_start=can_start,
-        centre_of_excellence=can_start and integration.full_term_completed(facility),
     )

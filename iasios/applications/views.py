@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from iasios.applications import integration, selectors, services
+from iasios.applications import selectors, services
 from iasios.applications.access import (
     can_edit_answer,
     can_edit_cycle,
@@ -32,7 +32,6 @@ from iasios.applications.access import (
 )
 from iasios.applications.dossier import DECLARATION, dossier_pdf, dossier_verify, dossier_zip
 from iasios.applications.forms import AnswerForm, CommentForm, LinkForm, ReasonForm, SubmitForm
-from iasios.applications.lifecycle import CYCLE_LIFECYCLE, OFFICE_ACTION_NAMES
 from iasios.applications.models import (
     EDITABLE_CYCLE_STATES,
     Answer,
@@ -45,6 +44,9 @@ from iasios.applications.models import (
 from iasios.applications.selectors import Blocker
 from iasios.core.events import timeline
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import selectors as cycle_selectors
+from iasios.cycles import services as cycle_services
+from iasios.cycles.lifecycle import CYCLE_LIFECYCLE, OFFICE_ACTION_NAMES
 from iasios.facilities.access import get_visible_facility_or_404
 from iasios.facilities.models import Facility
 from iasios.standards.models import Standard
@@ -93,8 +95,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 "facility": facility,
                 "can_start": can_start_cycle(request.user, facility),
                 "open_cycle": selectors.open_cycle(facility),
-                "recertification": selectors.recertification_window(facility, request.user),
-                "has_award": integration.has_current_award(facility),
+                "recertification": cycle_selectors.recertification_window(facility, request.user),
+                "has_award": cycle_selectors.has_current_award(facility),
             }
         )
     return render(request, "applications/index.html", {"cycles": cycles, "facilities": facilities})
@@ -105,7 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def cycle_start(request: HttpRequest, facility_id: Any) -> HttpResponse:
     facility: Facility = get_visible_facility_or_404(request.user, facility_id)
     try:
-        cycle = services.cycle_start(facility=facility, user=request.user)
+        cycle = cycle_services.cycle_start(facility=facility, user=request.user)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("applications:index")
@@ -128,8 +130,8 @@ def workspace(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         "overview": overview,
         "can_edit": can_edit_cycle(request.user, cycle),
         "can_submit_now": cycle.status in EDITABLE_CYCLE_STATES,
-        "case_review": integration.case_review_status(cycle),
-        "case_review_url": integration.case_review_url(cycle),
+        "case_review": cycle_selectors.case_review_status(cycle),
+        "case_review_url": cycle_selectors.case_review_url(cycle),
         "events": timeline(cycle)[:20],
         "dossier": dossiers[0] if dossiers else None,
         "dossiers": dossiers,
@@ -330,7 +332,7 @@ def submit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.cycle_submit(
+                cycle_services.cycle_submit(
                     cycle=cycle,
                     user=request.user,
                     declaration_accepted=form.cleaned_data["declaration"],
@@ -346,7 +348,7 @@ def submit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
             else:
                 messages.success(request, _("Your application is submitted. The dossier is frozen."))
                 return redirect("applications:dossier", cycle.pk)
-    blockers: list[Blocker] = selectors.submission_blockers(cycle, request.user)
+    blockers: list[Blocker] = cycle_selectors.submission_blockers(cycle, request.user)
     context = {
         "cycle": cycle,
         "blockers": blockers,

@@ -22,6 +22,8 @@ from iasios.applications.access import can_edit_answer, can_manage_cycle, get_vi
 from iasios.applications.forms import ReasonForm, RecertificationForm
 from iasios.applications.models import Answer, Dossier
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import selectors as cycle_selectors
+from iasios.cycles import services as cycle_services
 from iasios.facilities.access import get_visible_facility_or_404
 
 
@@ -41,7 +43,7 @@ def cycle_return(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.cycle_return(cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"])
+                cycle_services.cycle_return(cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"])
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
             else:
@@ -54,8 +56,8 @@ def cycle_return(request: HttpRequest, cycle_id: Any) -> HttpResponse:
 def _office_step(request: HttpRequest, cycle_id: Any, action: str) -> HttpResponse:
     cycle = _office_cycle(request, cycle_id)
     service = {
-        "start_assessment": services.cycle_start_assessment,
-        "send_to_committee": services.cycle_send_to_committee,
+        "start_assessment": cycle_services.cycle_start_assessment,
+        "send_to_committee": cycle_services.cycle_send_to_committee,
     }[action]
     try:
         service(cycle=cycle, actor=request.user)
@@ -103,7 +105,7 @@ def answer_confirm(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpR
 def recertification_start(request: HttpRequest, facility_id: Any) -> HttpResponse:
     """GET: the choice of aim; POST: start the re-certification."""
     facility = get_visible_facility_or_404(request.user, facility_id)
-    window = selectors.recertification_window(facility, request.user)
+    window = cycle_selectors.recertification_window(facility, request.user)
     if not window.can_start:
         raise PermissionDenied
     form = RecertificationForm(request.POST or None, initial={"aim": "accredited"})
@@ -111,7 +113,7 @@ def recertification_start(request: HttpRequest, facility_id: Any) -> HttpRespons
     if request.method == "POST":
         if form.is_valid():
             try:
-                cycle = services.cycle_start_recertification(
+                cycle = cycle_services.cycle_start_recertification(
                     facility=facility, user=request.user, aim=form.cleaned_data["aim"], today=timezone.localdate()
                 )
             except ValidationError as exc:

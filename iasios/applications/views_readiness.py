@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from iasios.applications.access import get_visible_cycle_or_404
-from iasios.applications.readiness import readiness_report, readiness_report_pdf
+from iasios.cycles.readiness import readiness_report, readiness_report_pdf
 from iasios.core.pdf import pdf_response
 from iasios.facilities.access import can_view_facility
 

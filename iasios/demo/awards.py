@@ -20,6 +20,7 @@ from iasios.applications.models import Cycle
 from iasios.assessment import selectors as assessment_selectors
 from iasios.assessment import services as assessment
 from iasios.assessment.models import AssessorProfile, Assignment
+from iasios.cycles import services as cycle_services
 from iasios.decisions import services as decisions
 from iasios.decisions.models import Award
 from iasios.facilities.models import Facility
@@ -74,7 +75,7 @@ def _rate(assignment: Assignment, user: User, not_met: Iterable[str] = ()) -> No
 
 
 def to_assessment(cycle: Cycle, panel: Panel) -> list[Assignment]:
-    applications.cycle_start_assessment(cycle=cycle, actor=panel.office)
+    cycle_services.cycle_start_assessment(cycle=cycle, actor=panel.office)
     return _assign(cycle, panel)
 
 
@@ -110,7 +111,7 @@ def recertify(facility: Facility, representative: User, panel: Panel, *, aim: st
     """Start a re-certification, confirm every carried-over answer and submit it again."""
     from iasios.demo.cycles import complete_case_review
 
-    cycle = applications.cycle_start_recertification(facility=facility, user=representative, aim=aim)
+    cycle = cycle_services.cycle_start_recertification(facility=facility, user=representative, aim=aim)
     applications.answers_confirm(
         cycle=cycle, user=representative, answer_ids=list(cycle.answers.values_list("pk", flat=True))
     )
@@ -121,7 +122,7 @@ def recertify(facility: Facility, representative: User, panel: Panel, *, aim: st
 def advance(cycle: Cycle, stage: str, panel: Panel, representative: User, password: str) -> Cycle:
     """Take a submitted cycle to `stage` (see STAGES in seed.py)."""
     if stage == "returned":
-        applications.cycle_return(
+        cycle_services.cycle_return(
             cycle=cycle,
             actor=panel.office,
             reason="The procedure log covers 10 months, not 12: upload the full period and draw the sample again.",
@@ -159,7 +160,7 @@ def advance(cycle: Cycle, stage: str, panel: Panel, representative: User, passwo
         to_committee(cycle, panel)
         decide(cycle, panel, "accredited", on=months_ago(40))
         second = recertify(cycle.facility, representative, panel, aim="centre_of_excellence")
-        applications.cycle_submit(cycle=second, user=representative, declaration_accepted=True, password=password)
+        cycle_services.cycle_submit(cycle=second, user=representative, declaration_accepted=True, password=password)
         to_committee(second, panel)
         decide(second, panel, "centre_of_excellence")
         cycle = second

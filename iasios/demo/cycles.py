@@ -17,6 +17,7 @@ from iasios.applications import services as applications
 from iasios.applications.models import Answer, Claim, Cycle, EvidenceDocument
 from iasios.casereview import selectors as casereview_selectors
 from iasios.casereview import services as casereview
+from iasios.cycles import services as cycle_services
 from iasios.facilities.models import Facility
 
 NARRATIVES = [
@@ -110,13 +111,13 @@ def demo_cycle(facility: Facility, *, editor: Any, representative: Any, stage: s
     cycle = Cycle.objects.filter(facility=facility).order_by("created_at").first()
     if cycle is not None:
         return cycle
-    cycle = applications.cycle_start(facility=facility, user=editor)
+    cycle = cycle_services.cycle_start(facility=facility, user=editor)
     if stage == "draft":
         _fill(cycle, editor, share=0.4)
         return cycle
     _fill(cycle, editor, share=1.0)
     complete_case_review(cycle, editor)
     if stage == "submitted":
-        applications.cycle_submit(cycle=cycle, user=representative, declaration_accepted=True, password=password)
+        cycle_services.cycle_submit(cycle=cycle, user=representative, declaration_accepted=True, password=password)
     cycle.refresh_from_db()
     return cycle

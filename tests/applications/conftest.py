@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from iasios.applications import integration, services
 from iasios.applications.models import Cycle
+from iasios.casereview import selectors as casereview_selectors
+from iasios.cycles import services as cycle_services
 from iasios.facilities.models import Facility, FacilityStatus
 
 
@@ -51,8 +52,8 @@ class CaseReviewStandIn:
 def case_review(monkeypatch: pytest.MonkeyPatch) -> CaseReviewStandIn:
     """The case review app's two read functions, standing in per the contract (complete by default)."""
     stand_in = CaseReviewStandIn()
-    monkeypatch.setattr(integration, "case_review_status", lambda cycle: stand_in.status)
-    monkeypatch.setattr(integration, "case_review_snapshot", lambda cycle: dict(stand_in.snapshot))
+    monkeypatch.setattr(casereview_selectors, "case_review_status", lambda cycle: stand_in.status)
+    monkeypatch.setattr(casereview_selectors, "case_review_snapshot", lambda cycle: dict(stand_in.snapshot))
     return stand_in
 
 
@@ -75,7 +76,7 @@ def enrolled(cast: Any) -> Any:
 
 @pytest.fixture
 def cycle(enrolled: Any, framework: Any) -> Cycle:
-    return services.cycle_start(facility=enrolled.facility, user=enrolled.contributor)
+    return cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.contributor)
 
 
 # ----------------------------------------------------------------------------- tiny valid files

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from iasios.applications import integration, services
+from iasios.applications import services
 from iasios.applications.models import Answer, Claim, Cycle, Dossier, EvidenceDocument
+from iasios.assessment import selectors as assessment_selectors
+from iasios.cycles import services as cycle_services
 from tests import factories
 from tests.applications import conftest as files
 
@@ -47,7 +49,7 @@ def fill_core(cycle: Cycle, user: Any, *, skip: int = 0) -> list[EvidenceDocumen
 
 def submit(cycle: Cycle, user: Any) -> Dossier:
     """The representative signs with their password."""
-    return services.cycle_submit(cycle=cycle, user=user, declaration_accepted=True, password=factories.PASSWORD)
+    return cycle_services.cycle_submit(cycle=cycle, user=user, declaration_accepted=True, password=factories.PASSWORD)
 
 
 def submitted_cycle(cycle: Cycle, cast: Any) -> Dossier:
@@ -59,10 +61,10 @@ def submitted_cycle(cycle: Cycle, cast: Any) -> Dossier:
 def decided_cycle(cycle: Cycle, cast: Any, monkeypatch: Any) -> Cycle:
     """Submitted, assessed (with a ready recommendation standing in for the assessment app), decided."""
     submitted_cycle(cycle, cast)
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
-    services.cycle_start_assessment(cycle=cycle, actor=cast.office)
-    services.cycle_send_to_committee(cycle=cycle, actor=cast.office)
-    services.cycle_mark_decided(cycle=cycle, actor=None)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
+    cycle_services.cycle_start_assessment(cycle=cycle, actor=cast.office)
+    cycle_services.cycle_send_to_committee(cycle=cycle, actor=cast.office)
+    cycle_services.cycle_mark_decided(cycle=cycle, actor=None)
     cycle.refresh_from_db()
     return cycle
 

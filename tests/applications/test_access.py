@@ -16,6 +16,7 @@ from django.urls import reverse
 from iasios.api.services import token_create
 from iasios.applications import services
 from iasios.applications.models import Answer, Cycle, Dossier
+from iasios.cycles import services as cycle_services
 from tests import factories
 from tests.applications import conftest as files
 from tests.applications.helpers import fill_core
@@ -137,7 +138,7 @@ def test_start_cycle_page(enrolled: Any, framework: Any, who: str) -> None:
 @pytest.mark.parametrize("who", ROLES)
 def test_dossier_pages_after_submission(enrolled: Any, cycle: Cycle, who: str) -> None:
     fill_core(cycle, enrolled.contributor)
-    services.cycle_submit(
+    cycle_services.cycle_submit(
         cycle=cycle, user=enrolled.representative, declaration_accepted=True, password=factories.PASSWORD
     )
     assert Dossier.objects.filter(cycle=cycle).exists()

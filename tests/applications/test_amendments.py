@@ -14,13 +14,14 @@ from iasios.applications import services
 from iasios.applications.dossier import dossier_verify
 from iasios.applications.models import AmendmentRound, Answer, Claim, Cycle, CycleStatus, Dossier
 from iasios.applications.selectors import (
-    cycle_blockers,
     cycle_next_step,
     dossier_changes,
     latest_dossier,
 )
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import services as cycle_services
+from iasios.cycles.selectors import cycle_blockers
 from tests.applications import conftest as files
 from tests.applications.helpers import answer_for, decided_cycle, save, submit, submitted_cycle
 
@@ -40,7 +41,7 @@ def amending(cycle: Cycle, enrolled: Any, monkeypatch: Any) -> tuple[Cycle, Answ
     """A decided cycle reopened for one core requirement; returns (cycle, reopened, carried over)."""
     decided_cycle(cycle, enrolled, monkeypatch)
     reopened, kept = _core_answers(cycle)[:2]
-    services.cycle_reopen_for_amendment(
+    cycle_services.cycle_reopen_for_amendment(
         cycle=cycle,
         requirement_ids=[reopened.requirement_id],
         reasons={reopened.requirement_id: "Show the on-call rota for nights and weekends."},
@@ -59,7 +60,7 @@ def test_returned_is_editable_and_resubmission_freezes_revision_two(cycle: Cycle
     with pytest.raises(services.CycleLocked):
         save(_core_answers(cycle)[0], enrolled.contributor, narrative="Too late")
 
-    services.cycle_return(cycle=cycle, actor=enrolled.office, reason="1a needs the signed organisation chart.")
+    cycle_services.cycle_return(cycle=cycle, actor=enrolled.office, reason="1a needs the signed organisation chart.")
     answer = _core_answers(cycle)[0]
     save(answer, enrolled.contributor, narrative="Organisation chart signed by the director.")
     extended = Answer.objects.filter(cycle=cycle, requirement__core=False).select_related("cycle__facility").first()
@@ -82,7 +83,7 @@ def test_returned_is_editable_and_resubmission_freezes_revision_two(cycle: Cycle
 
 def test_the_returned_workspace_shows_the_office_reasons(cycle: Cycle, enrolled: Any) -> None:
     submitted_cycle(cycle, enrolled)
-    services.cycle_return(cycle=cycle, actor=enrolled.office, reason="The rota for 2025 is missing.")
+    cycle_services.cycle_return(cycle=cycle, actor=enrolled.office, reason="The rota for 2025 is missing.")
     step = cycle_next_step(cycle)
     assert "Returned by the office" in step.headline
     assert step.detail == "The rota for 2025 is missing."
@@ -156,7 +157,7 @@ def test_submission_past_the_window_is_refused_and_the_office_closes_the_round(
     save(reopened, enrolled.contributor, narrative="Amended, but late.")
     # The office cannot close the round while the window is open.
     with pytest.raises(TransitionNotAllowed, match="still open"):
-        services.cycle_close_amendment(cycle=cycle, actor=enrolled.office)
+        cycle_services.cycle_close_amendment(cycle=cycle, actor=enrolled.office)
 
     later = due + datetime.timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
@@ -171,8 +172,8 @@ def test_submission_past_the_window_is_refused_and_the_office_closes_the_round(
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.cycle_close_amendment(cycle=cycle, actor=enrolled.representative)
-    services.cycle_close_amendment(cycle=cycle, actor=enrolled.office)
+        cycle_services.cycle_close_amendment(cycle=cycle, actor=enrolled.representative)
+    cycle_services.cycle_close_amendment(cycle=cycle, actor=enrolled.office)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.DECIDED
     event = Event.objects.for_object(cycle).get(action="close_amendment")
@@ -184,7 +185,7 @@ def test_reconsidering_an_amending_cycle_closes_its_round(
 ) -> None:
     """An upheld appeal against "areas to amend": the round closes and nothing stays open to change."""
     cycle, reopened, _kept = amending
-    services.cycle_reconsider(cycle=cycle, actor=None, reason="Appeal upheld.")
+    cycle_services.cycle_reconsider(cycle=cycle, actor=None, reason="Appeal upheld.")
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.WITH_COMMITTEE
     event = Event.objects.for_object(cycle).get(action="reconsider")
@@ -192,8 +193,8 @@ def test_reconsidering_an_amending_cycle_closes_its_round(
     with pytest.raises(services.CycleLocked):
         save(reopened, enrolled.contributor, narrative="Too late: the committee has the file again.")
     # A new "areas to amend" decision opens the next round.
-    services.cycle_mark_decided(cycle=cycle)
-    services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[reopened.requirement_id])
+    cycle_services.cycle_mark_decided(cycle=cycle)
+    cycle_services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[reopened.requirement_id])
     assert list(AmendmentRound.objects.filter(cycle=cycle).order_by("number").values_list("number", flat=True)) == [
         1,
         2,
@@ -279,7 +280,7 @@ def test_api_refuses_a_carried_over_answer_in_an_amendment_round(
 
 def test_dossier_changes_lists_changed_claim_and_added_evidence_only(cycle: Cycle, enrolled: Any) -> None:
     first = submitted_cycle(cycle, enrolled)
-    services.cycle_return(cycle=cycle, actor=enrolled.office, reason="Please update the policy and 1c.")
+    cycle_services.cycle_return(cycle=cycle, actor=enrolled.office, reason="Please update the policy and 1c.")
     answers = _core_answers(cycle)
     claim_changed, evidence_changed = answers[0], answers[1]
     save(claim_changed, enrolled.contributor, claim=Claim.PARTLY_MET)
@@ -313,7 +314,7 @@ def test_dossier_changes_lists_changed_claim_and_added_evidence_only(cycle: Cycl
 
 def test_changes_page_and_api(cycle: Cycle, enrolled: Any) -> None:
     submitted_cycle(cycle, enrolled)
-    services.cycle_return(cycle=cycle, actor=enrolled.office, reason="Fix 1a.")
+    cycle_services.cycle_return(cycle=cycle, actor=enrolled.office, reason="Fix 1a.")
     answer = _core_answers(cycle)[0]
     save(answer, enrolled.contributor, narrative="A better narrative.")
     submit(cycle, enrolled.representative)

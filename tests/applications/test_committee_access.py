@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from iasios.applications import integration, services
+from iasios.applications import services
 from iasios.applications.access import cycles_visible_to
 from iasios.applications.models import Cycle, CycleStatus, Dossier
+from iasios.assessment import selectors as assessment_selectors
+from iasios.cycles import services as cycle_services
 from tests.applications import conftest as files
 from tests.applications.helpers import submitted_cycle
 from tests.conftest import ROLES
@@ -34,9 +36,9 @@ def _expected(who: str, *, committee: int) -> int:
 
 def _with_committee(cycle: Cycle, enrolled: Any, monkeypatch: Any) -> Cycle:
     submitted_cycle(cycle, enrolled)
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
-    services.cycle_start_assessment(cycle=cycle, actor=enrolled.office)
-    services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
+    cycle_services.cycle_start_assessment(cycle=cycle, actor=enrolled.office)
+    cycle_services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
     cycle.refresh_from_db()
     return cycle
 
@@ -51,7 +53,7 @@ def _dossier_revision_id(cycle: Cycle) -> str:
 def test_committee_reads_a_cycle_it_has(enrolled: Any, cycle: Cycle, monkeypatch: Any, who: str, state: str) -> None:
     _with_committee(cycle, enrolled, monkeypatch)
     if state == CycleStatus.DECIDED:
-        services.cycle_mark_decided(cycle=cycle)
+        cycle_services.cycle_mark_decided(cycle=cycle)
     cycle.refresh_from_db()
     assert cycle.status == state
     # A document uploaded after the submission is not part of the dossier.
@@ -77,7 +79,7 @@ def test_committee_reads_a_cycle_it_has(enrolled: Any, cycle: Cycle, monkeypatch
 @pytest.mark.parametrize("who", ROLES)
 def test_committee_gets_404_on_a_draft_of_another_facility(enrolled: Any, framework: Any, who: str) -> None:
     other = files.enrol(enrolled.other_facility)
-    draft = services.cycle_start(facility=other, user=enrolled.outsider)
+    draft = cycle_services.cycle_start(facility=other, user=enrolled.outsider)
     client = enrolled.client_for(who)
     expected = {"anonymous": 302, "outsider": 200, "office": 200, "administrator": 200}.get(who, 404)
     assert client.get(reverse("applications:workspace", args=[draft.pk])).status_code == expected, who

@@ -12,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from iasios.api.services import token_create
-from iasios.applications import integration, services
+from iasios.applications import services
 from iasios.applications.models import Answer, Cycle, CycleAim, CycleKind, CycleStatus
+from iasios.assessment import selectors as assessment_selectors
+from iasios.cycles import services as cycle_services
+from iasios.decisions import selectors as decision_selectors
 from tests.applications import conftest as files
 from tests.applications.helpers import decided_cycle, submitted_cycle
 from tests.conftest import ROLES
@@ -75,8 +78,8 @@ def test_return_needs_a_reason_on_the_page(submitted: Cycle, enrolled: Any) -> N
 
 @pytest.mark.parametrize("who", ROLES)
 def test_send_to_committee_page(submitted: Cycle, enrolled: Any, monkeypatch: Any, who: str) -> None:
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
-    services.cycle_start_assessment(cycle=submitted, actor=enrolled.office)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
+    cycle_services.cycle_start_assessment(cycle=submitted, actor=enrolled.office)
     response = enrolled.client_for(who).post(reverse("applications:send_to_committee", args=[submitted.pk]))
     assert response.status_code == _visible(who, 302, members=403)
     submitted.refresh_from_db()
@@ -85,7 +88,7 @@ def test_send_to_committee_page(submitted: Cycle, enrolled: Any, monkeypatch: An
 
 @pytest.mark.parametrize("who", ROLES)
 def test_office_hand_overs_through_the_api(submitted: Cycle, enrolled: Any, monkeypatch: Any, who: str) -> None:
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
     api = _api(enrolled, who)
     base = f"/api/v1/applications/cycles/{submitted.pk}"
     expected = _visible(who, 200, members=403, api=True)
@@ -94,7 +97,9 @@ def test_office_hand_overs_through_the_api(submitted: Cycle, enrolled: Any, monk
     if who in OFFICE:
         assert ret.json()["status"] == "returned"
         assert api.post(f"{base}/start-assessment").status_code == 409
-        services.cycle_submit(cycle=submitted, user=enrolled.representative, declaration_accepted=True, password=_pw())
+        cycle_services.cycle_submit(
+            cycle=submitted, user=enrolled.representative, declaration_accepted=True, password=_pw()
+        )
         assert api.post(f"{base}/start-assessment").json()["status"] == "in_assessment"
         assert api.post(f"{base}/send-to-committee").json()["status"] == "with_committee"
         missing = api.post(f"{base}/return", {"reason": " "}, content_type="application/json")
@@ -113,8 +118,10 @@ def _pw() -> str:
 
 @pytest.mark.parametrize("who", ROLES)
 def test_dossier_revision_and_changes_pages(submitted: Cycle, enrolled: Any, who: str) -> None:
-    services.cycle_return(cycle=submitted, actor=enrolled.office, reason="Fix 1a.")
-    services.cycle_submit(cycle=submitted, user=enrolled.representative, declaration_accepted=True, password=_pw())
+    cycle_services.cycle_return(cycle=submitted, actor=enrolled.office, reason="Fix 1a.")
+    cycle_services.cycle_submit(
+        cycle=submitted, user=enrolled.representative, declaration_accepted=True, password=_pw()
+    )
     client = enrolled.client_for(who)
     for url in (
         reverse("applications:dossier_revision", args=[submitted.pk, 1]),
@@ -137,8 +144,8 @@ def test_dossier_revision_and_changes_pages(submitted: Cycle, enrolled: Any, who
 
 @pytest.fixture
 def recert_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(integration, "recertification_open", lambda facility, today: True)
-    monkeypatch.setattr(integration, "full_term_completed", lambda facility: False)
+    monkeypatch.setattr(decision_selectors, "recertification_open", lambda facility, today: True)
+    monkeypatch.setattr(decision_selectors, "full_term_completed", lambda facility: False)
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -162,7 +169,7 @@ def test_recertification_start_page_and_api(
 @pytest.mark.parametrize("who", ROLES)
 def test_confirm_page_and_api(cycle: Cycle, enrolled: Any, monkeypatch: Any, recert_window: None, who: str) -> None:
     decided_cycle(cycle, enrolled, monkeypatch)
-    recert = services.cycle_start_recertification(
+    recert = cycle_services.cycle_start_recertification(
         facility=cycle.facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
     )
     first, second = list(Answer.objects.filter(cycle=recert).order_by("requirement__position")[:2])
@@ -211,12 +218,14 @@ def test_query_counts_with_carried_over_data(
     def recertify() -> Cycle:
         previous = Cycle.objects.filter(facility=cycle.facility).order_by("-created_at").first()
         assert previous is not None
-        services.cycle_submit(cycle=previous, user=enrolled.representative, declaration_accepted=True, password=_pw())
-        monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
-        services.cycle_start_assessment(cycle=previous, actor=enrolled.office)
-        services.cycle_send_to_committee(cycle=previous, actor=enrolled.office)
-        services.cycle_mark_decided(cycle=previous)
-        return services.cycle_start_recertification(
+        cycle_services.cycle_submit(
+            cycle=previous, user=enrolled.representative, declaration_accepted=True, password=_pw()
+        )
+        monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
+        cycle_services.cycle_start_assessment(cycle=previous, actor=enrolled.office)
+        cycle_services.cycle_send_to_committee(cycle=previous, actor=enrolled.office)
+        cycle_services.cycle_mark_decided(cycle=previous)
+        return cycle_services.cycle_start_recertification(
             facility=cycle.facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
         )
 

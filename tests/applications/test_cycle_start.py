@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from iasios.applications import services
 from iasios.applications.models import Answer, Cycle, CycleStatus
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import services as cycle_services
 from iasios.standards.models import Requirement
 from tests.applications.conftest import enrol
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_start_pins_current_framework_and_creates_one_answer_per_requirement(enrolled: Any, framework: Any) -> None:
-    cycle = services.cycle_start(facility=enrolled.facility, user=enrolled.contributor)
+    cycle = cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.contributor)
     assert cycle.framework == framework
     assert cycle.status == CycleStatus.DRAFT
     requirements = Requirement.objects.filter(framework=framework).count()
@@ -33,28 +33,28 @@ def test_start_pins_current_framework_and_creates_one_answer_per_requirement(enr
 
 def test_start_refused_unless_enrolled(cast: Any, framework: Any) -> None:
     with pytest.raises(TransitionNotAllowed, match="Enrolled Centre"):
-        services.cycle_start(facility=cast.facility, user=cast.representative)
+        cycle_services.cycle_start(facility=cast.facility, user=cast.representative)
     assert not Cycle.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["read_only", "outsider", "office"])
 def test_start_refused_for_non_editors(enrolled: Any, framework: Any, who: str) -> None:
     with pytest.raises(PermissionDenied):
-        services.cycle_start(facility=enrolled.facility, user=getattr(enrolled, who))
+        cycle_services.cycle_start(facility=enrolled.facility, user=getattr(enrolled, who))
     assert not Cycle.objects.exists()
 
 
 def test_at_most_one_open_cycle(enrolled: Any, framework: Any) -> None:
-    services.cycle_start(facility=enrolled.facility, user=enrolled.contact)
+    cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.contact)
     with pytest.raises(TransitionNotAllowed, match="already has an open application"):
-        services.cycle_start(facility=enrolled.facility, user=enrolled.representative)
+        cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.representative)
     assert Cycle.objects.filter(facility=enrolled.facility).count() == 1
 
 
 def test_other_facility_can_start_its_own(enrolled: Any, framework: Any) -> None:
-    services.cycle_start(facility=enrolled.facility, user=enrolled.contact)
+    cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.contact)
     enrol(enrolled.other_facility)
-    other = services.cycle_start(facility=enrolled.other_facility, user=enrolled.outsider)
+    other = cycle_services.cycle_start(facility=enrolled.other_facility, user=enrolled.outsider)
     assert other.facility == enrolled.other_facility
 
 
@@ -79,11 +79,14 @@ def test_no_initial_application_while_an_award_is_current(
     enrolled: Any, framework: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page hides the button; the service refuses too (the API and any other caller)."""
-    from iasios.applications import integration
+    from iasios.decisions import selectors as decision_selectors
 
-    monkeypatch.setattr(integration, "has_current_award", lambda facility: facility == enrolled.facility)
+    monkeypatch.setattr(
+        decision_selectors, "current_award", lambda facility: object() if facility == enrolled.facility else None
+    )
+    monkeypatch.setattr(decision_selectors, "recertification_open", lambda facility, today=None: False)
     with pytest.raises(TransitionNotAllowed, match="re-certification"):
-        services.cycle_start(facility=enrolled.facility, user=enrolled.representative)
+        cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.representative)
     assert not Cycle.objects.filter(facility=enrolled.facility).exists()
     response = enrolled.client_for("contributor").post(
         reverse("applications:start", args=[enrolled.facility.pk]), follow=True
@@ -92,7 +95,7 @@ def test_no_initial_application_while_an_award_is_current(
     assert not Cycle.objects.filter(facility=enrolled.facility).exists()
     # Another facility without an award starts as usual.
     enrol(enrolled.other_facility)
-    assert services.cycle_start(facility=enrolled.other_facility, user=enrolled.outsider).kind == "initial"
+    assert cycle_services.cycle_start(facility=enrolled.other_facility, user=enrolled.outsider).kind == "initial"
 
 
 def test_a_real_current_award_refuses_a_new_initial_application(enrolled: Any, framework: Any) -> None:
@@ -113,5 +116,5 @@ def test_a_real_current_award_refuses_a_new_initial_application(enrolled: Any, f
         status_changed_on=today,
     )
     with pytest.raises(TransitionNotAllowed, match="holds a current award"):
-        services.cycle_start(facility=enrolled.facility, user=enrolled.contact)
+        cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.contact)
     assert Cycle.objects.filter(facility=enrolled.facility).count() == 1

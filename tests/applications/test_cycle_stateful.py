@@ -17,12 +17,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from iasios.applications import integration, services
+from iasios.applications import services
 from iasios.applications.access import answer_is_reopened
 from iasios.applications.dossier import dossier_verify
 from iasios.applications.models import Answer, Claim, Cycle, CycleStatus, Dossier
+from iasios.assessment import selectors as assessment_selectors
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import services as cycle_services
 from tests.applications.helpers import fill_core, submit
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,7 @@ def mostly(role: str | None) -> st.SearchStrategy[str | None]:
 
 @pytest.fixture
 def world(cycle: Cycle, enrolled: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Cycle, Any]:
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
     fill_core(cycle, enrolled.contributor)
     return cycle, enrolled
 
@@ -138,32 +140,32 @@ def test_cycle_lifecycle_keeps_its_invariants(world: tuple[Cycle, Any]) -> None:
 
         @rule(role=mostly("office"), reason=st.sampled_from(["", "Fix the rota."]))
         def return_(self, role: str | None, reason: str) -> None:
-            self._try(lambda: services.cycle_return(cycle=self.cycle, actor=self._who(role), reason=reason))
+            self._try(lambda: cycle_services.cycle_return(cycle=self.cycle, actor=self._who(role), reason=reason))
 
         @rule(role=mostly("office"))
         def start_assessment(self, role: str | None) -> None:
-            self._try(lambda: services.cycle_start_assessment(cycle=self.cycle, actor=self._who(role)))
+            self._try(lambda: cycle_services.cycle_start_assessment(cycle=self.cycle, actor=self._who(role)))
 
         @rule(role=mostly("office"))
         def send_to_committee(self, role: str | None) -> None:
-            self._try(lambda: services.cycle_send_to_committee(cycle=self.cycle, actor=self._who(role)))
+            self._try(lambda: cycle_services.cycle_send_to_committee(cycle=self.cycle, actor=self._who(role)))
 
         @rule(role=mostly(None))
         def decide(self, role: str | None) -> None:
-            self._try(lambda: services.cycle_mark_decided(cycle=self.cycle, actor=self._who(role)))
+            self._try(lambda: cycle_services.cycle_mark_decided(cycle=self.cycle, actor=self._who(role)))
 
         @rule(role=mostly("committee"), index=st.integers(0, 200))
         def reopen(self, role: str | None, index: int) -> None:
             requirement = self._answer(index).requirement_id
             self._try(
-                lambda: services.cycle_reopen_for_amendment(
+                lambda: cycle_services.cycle_reopen_for_amendment(
                     cycle=self.cycle, requirement_ids=[requirement], actor=self._who(role)
                 )
             )
 
         @rule(role=mostly("office"), reason=st.sampled_from(["", "Appeal upheld."]))
         def reconsider(self, role: str | None, reason: str) -> None:
-            self._try(lambda: services.cycle_reconsider(cycle=self.cycle, actor=self._who(role), reason=reason))
+            self._try(lambda: cycle_services.cycle_reconsider(cycle=self.cycle, actor=self._who(role), reason=reason))
 
         # ----------------------------------------------------------------- invariants
 

@@ -9,11 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from iasios.applications import integration, services
-from iasios.applications.lifecycle import CYCLE_LIFECYCLE
 from iasios.applications.models import OPEN_CYCLE_STATES, Cycle, CycleStatus
+from iasios.assessment import selectors as assessment_selectors
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import services as cycle_services
+from iasios.cycles.lifecycle import CYCLE_LIFECYCLE
 from tests.applications.helpers import decided_cycle, submit, submitted_cycle
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +35,14 @@ def _first_requirement(cycle: Cycle) -> Any:
 
 # Each action as the office, the committee or the system would call it, by transition name.
 ACTIONS: dict[str, Callable[[Cycle, Any], Any]] = {
-    "return": lambda c, who: services.cycle_return(cycle=c, actor=who, reason="The rota is missing."),
-    "start_assessment": lambda c, who: services.cycle_start_assessment(cycle=c, actor=who),
-    "send_to_committee": lambda c, who: services.cycle_send_to_committee(cycle=c, actor=who),
-    "decide": lambda c, who: services.cycle_mark_decided(cycle=c, actor=who),
-    "reopen_for_amendment": lambda c, who: services.cycle_reopen_for_amendment(
+    "return": lambda c, who: cycle_services.cycle_return(cycle=c, actor=who, reason="The rota is missing."),
+    "start_assessment": lambda c, who: cycle_services.cycle_start_assessment(cycle=c, actor=who),
+    "send_to_committee": lambda c, who: cycle_services.cycle_send_to_committee(cycle=c, actor=who),
+    "decide": lambda c, who: cycle_services.cycle_mark_decided(cycle=c, actor=who),
+    "reopen_for_amendment": lambda c, who: cycle_services.cycle_reopen_for_amendment(
         cycle=c, requirement_ids=[_first_requirement(c)], actor=who
     ),
-    "reconsider": lambda c, who: services.cycle_reconsider(cycle=c, actor=who, reason="Appeal upheld."),
+    "reconsider": lambda c, who: cycle_services.cycle_reconsider(cycle=c, actor=who, reason="Appeal upheld."),
 }
 
 # Who may take each action (None: the system). Everyone else is refused with PermissionDenied.
@@ -59,7 +60,7 @@ PEOPLE_AND_SYSTEM: list[str | None] = [*PEOPLE, "administrator", None]
 
 @pytest.fixture
 def ready(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(integration, "recommendation_ready", lambda cycle: True)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda cycle: True)
 
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
@@ -124,43 +125,29 @@ def test_the_table_matches_the_contract() -> None:
 def test_return_and_reconsider_need_a_reason(cycle: Cycle, enrolled: Any, reason: str) -> None:
     _put_in(cycle, CycleStatus.SUBMITTED)
     with pytest.raises(TransitionNotAllowed, match="reason is required"):
-        services.cycle_return(cycle=cycle, actor=enrolled.office, reason=reason)
+        cycle_services.cycle_return(cycle=cycle, actor=enrolled.office, reason=reason)
     _put_in(cycle, CycleStatus.DECIDED)
     with pytest.raises(TransitionNotAllowed, match="reason is required"):
-        services.cycle_reconsider(cycle=cycle, actor=enrolled.office, reason=reason)
+        cycle_services.cycle_reconsider(cycle=cycle, actor=enrolled.office, reason=reason)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.DECIDED
 
 
 def test_return_keeps_the_reason_in_the_event(cycle: Cycle, enrolled: Any) -> None:
     _put_in(cycle, CycleStatus.SUBMITTED)
-    services.cycle_return(cycle=cycle, actor=enrolled.office, reason="  Standard 4 evidence is unreadable. ")
+    cycle_services.cycle_return(cycle=cycle, actor=enrolled.office, reason="  Standard 4 evidence is unreadable. ")
     event = Event.objects.for_object(cycle).get(action="return")
     assert event.reason == "Standard 4 evidence is unreadable."
 
 
 def test_send_to_committee_waits_for_the_recommendation(cycle: Cycle, enrolled: Any, monkeypatch: Any) -> None:
     _put_in(cycle, CycleStatus.IN_ASSESSMENT)
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: False)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: False)
     with pytest.raises(TransitionNotAllowed, match="recommendation is not ready"):
-        services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
-    services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
+        cycle_services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
+    cycle_services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
     assert cycle.status == CycleStatus.WITH_COMMITTEE
-
-
-def test_without_the_assessment_app_the_recommendation_is_never_ready(cycle: Cycle, monkeypatch: Any) -> None:
-    import builtins
-
-    real_import = builtins.__import__
-
-    def refuse(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name == "iasios.assessment.selectors":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", refuse)
-    assert integration.recommendation_ready(cycle) is False
 
 
 def test_decided_sets_the_date_and_closes_the_cycle(cycle: Cycle, enrolled: Any, monkeypatch: Any) -> None:
@@ -169,16 +156,16 @@ def test_decided_sets_the_date_and_closes_the_cycle(cycle: Cycle, enrolled: Any,
     assert cycle.decided_at is not None
     assert not Cycle.objects.open().filter(pk=cycle.pk).exists()
     # A decided cycle no longer holds the facility's one open place: a new application can start.
-    services.cycle_start(facility=cycle.facility, user=enrolled.contributor)
+    cycle_services.cycle_start(facility=cycle.facility, user=enrolled.contributor)
 
 
 def test_a_decided_cycle_cannot_reopen_while_another_is_open(cycle: Cycle, enrolled: Any, monkeypatch: Any) -> None:
     decided_cycle(cycle, enrolled, monkeypatch)
-    services.cycle_start(facility=cycle.facility, user=enrolled.contributor)
+    cycle_services.cycle_start(facility=cycle.facility, user=enrolled.contributor)
     with pytest.raises(TransitionNotAllowed, match="another open application"):
-        services.cycle_reconsider(cycle=cycle, actor=enrolled.office, reason="Appeal upheld.")
+        cycle_services.cycle_reconsider(cycle=cycle, actor=enrolled.office, reason="Appeal upheld.")
     with pytest.raises(TransitionNotAllowed, match="another open application"):
-        services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[_first_requirement(cycle)])
+        cycle_services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[_first_requirement(cycle)])
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.DECIDED
 
@@ -208,22 +195,22 @@ def test_submit_is_for_the_representative_only(cycle: Cycle, enrolled: Any) -> N
 def test_reopen_needs_requirements_of_this_cycle(cycle: Cycle, enrolled: Any, monkeypatch: Any) -> None:
     decided_cycle(cycle, enrolled, monkeypatch)
     with pytest.raises(ValidationError):
-        services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[])
+        cycle_services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[])
     with pytest.raises(ValidationError):
-        services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[987654321])
+        cycle_services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[987654321])
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.DECIDED
 
 
 def test_full_path_writes_one_event_per_state_change(cycle: Cycle, enrolled: Any, monkeypatch: Any) -> None:
     submitted_cycle(cycle, enrolled)
-    services.cycle_return(cycle=cycle, actor=enrolled.office, reason="Please add the rota.")
+    cycle_services.cycle_return(cycle=cycle, actor=enrolled.office, reason="Please add the rota.")
     submit(cycle, enrolled.representative)
-    monkeypatch.setattr(integration, "recommendation_ready", lambda c: True)
-    services.cycle_start_assessment(cycle=cycle, actor=enrolled.office)
-    services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
-    services.cycle_mark_decided(cycle=cycle)
-    services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[_first_requirement(cycle)])
+    monkeypatch.setattr(assessment_selectors, "recommendation_ready", lambda c: True)
+    cycle_services.cycle_start_assessment(cycle=cycle, actor=enrolled.office)
+    cycle_services.cycle_send_to_committee(cycle=cycle, actor=enrolled.office)
+    cycle_services.cycle_mark_decided(cycle=cycle)
+    cycle_services.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=[_first_requirement(cycle)])
     transitions = list(
         Event.objects.for_object(cycle).exclude(to_state="").order_by("id").values_list("from_state", "to_state")
     )
@@ -249,7 +236,9 @@ def test_submission_and_return_are_mailed(cycle: Cycle, enrolled: Any, django_ca
     assert all(row.link == f"/applications/cycle/{cycle.pk}/dossier/" for row in rows)
     assert dossier.sha256 in rows.first().body  # type: ignore[union-attr]
     with django_capture_on_commit_callbacks(execute=True):
-        services.cycle_return(cycle=cycle, actor=enrolled.office, reason="  The night rota of standard 2 is missing. ")
+        cycle_services.cycle_return(
+            cycle=cycle, actor=enrolled.office, reason="  The night rota of standard 2 is missing. "
+        )
     returned = Notification.objects.filter(kind="applications/email/returned")
     assert {row.user for row in returned} == {enrolled.representative, enrolled.contact}
     assert all("The night rota of standard 2 is missing." in row.body for row in returned)

@@ -16,15 +16,16 @@ from django.test import Client
 from django.urls import reverse
 
 from iasios.api.services import token_create
-from iasios.applications import integration, services
+from iasios.applications import services
 from iasios.applications.models import Answer, Claim, Cycle, CycleAim, CycleKind, CycleStatus, EvidenceLink
 from iasios.applications.selectors import (
     carried_over_summary,
-    cycle_blockers,
     cycle_changes_since_previous,
-    submission_blockers,
 )
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import services as cycle_services
+from iasios.cycles.selectors import cycle_blockers, submission_blockers
+from iasios.decisions import selectors as decision_selectors
 from iasios.standards.models import FrameworkVersion
 from tests.applications import conftest as files
 from tests.applications.helpers import answer_for, decided_cycle, save, submit
@@ -36,8 +37,8 @@ pytestmark = pytest.mark.django_db
 def window(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
     """The decisions app's answers, standing in: the window is open, no full term yet."""
     state = {"open": True, "full_term": False}
-    monkeypatch.setattr(integration, "recertification_open", lambda facility, today: state["open"])
-    monkeypatch.setattr(integration, "full_term_completed", lambda facility: state["full_term"])
+    monkeypatch.setattr(decision_selectors, "recertification_open", lambda facility, today: state["open"])
+    monkeypatch.setattr(decision_selectors, "full_term_completed", lambda facility: state["full_term"])
     return state
 
 
@@ -69,7 +70,7 @@ def _answer_13d(cycle: Cycle, user: Any) -> None:
 def test_carried_over_answers_and_links_match_the_previous_cycle(
     decided: Cycle, enrolled: Any, window: dict[str, bool]
 ) -> None:
-    recert = services.cycle_start_recertification(
+    recert = cycle_services.cycle_start_recertification(
         facility=decided.facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
     )
     assert (recert.kind, recert.aim, recert.status, recert.previous_id) == (
@@ -100,7 +101,7 @@ def test_across_framework_versions_new_start_empty_and_removed_are_dropped(
     decided: Cycle, enrolled: Any, window: dict[str, bool], tmp_path: Path
 ) -> None:
     version_2 = _load_version_2(tmp_path)
-    recert = services.cycle_start_recertification(
+    recert = cycle_services.cycle_start_recertification(
         facility=decided.facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
     )
     assert recert.framework == version_2
@@ -119,7 +120,7 @@ def test_across_framework_versions_new_start_empty_and_removed_are_dropped(
 
 
 def test_confirm_and_change_clear_carried_over(decided: Cycle, enrolled: Any, window: dict[str, bool]) -> None:
-    recert = services.cycle_start_recertification(
+    recert = cycle_services.cycle_start_recertification(
         facility=decided.facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
     )
     pending = carried_over_summary(recert).pending
@@ -145,7 +146,7 @@ def test_confirm_and_change_clear_carried_over(decided: Cycle, enrolled: Any, wi
 def test_unconfirmed_carried_over_core_answers_block_submission(
     decided: Cycle, enrolled: Any, window: dict[str, bool]
 ) -> None:
-    recert = services.cycle_start_recertification(
+    recert = cycle_services.cycle_start_recertification(
         facility=decided.facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
     )
     core = list(
@@ -170,13 +171,13 @@ def _submit(cycle: Cycle, cast: Any) -> Any:
 
 def test_centre_of_excellence_needs_a_full_term(decided: Cycle, enrolled: Any, window: dict[str, bool]) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.cycle_start_recertification(
+        cycle_services.cycle_start_recertification(
             facility=decided.facility, user=enrolled.contributor, aim=CycleAim.CENTRE_OF_EXCELLENCE
         )
     assert "full term" in str(refused.value)
     assert not Cycle.objects.filter(kind=CycleKind.RECERTIFICATION).exists()
     window["full_term"] = True
-    recert = services.cycle_start_recertification(
+    recert = cycle_services.cycle_start_recertification(
         facility=decided.facility, user=enrolled.contributor, aim=CycleAim.CENTRE_OF_EXCELLENCE
     )
     assert recert.aim == CycleAim.CENTRE_OF_EXCELLENCE
@@ -187,24 +188,30 @@ def test_refused_outside_the_window_with_an_open_cycle_or_without_a_decided_one(
 ) -> None:
     facility = cycle.facility
     with pytest.raises(TransitionNotAllowed, match="no decided application"):
-        services.cycle_start_recertification(facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED)
+        cycle_services.cycle_start_recertification(
+            facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
+        )
     decided_cycle(cycle, enrolled, monkeypatch)
     window["open"] = False
     with pytest.raises(TransitionNotAllowed, match="not open"):
-        services.cycle_start_recertification(facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED)
+        cycle_services.cycle_start_recertification(
+            facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
+        )
     window["open"] = True
     with pytest.raises(ValidationError):
-        services.cycle_start_recertification(facility=facility, user=enrolled.contributor, aim="platinum")
+        cycle_services.cycle_start_recertification(facility=facility, user=enrolled.contributor, aim="platinum")
     with pytest.raises(PermissionDenied):
-        services.cycle_start_recertification(facility=facility, user=enrolled.read_only, aim=CycleAim.ACCREDITED)
-    services.cycle_start_recertification(facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED)
+        cycle_services.cycle_start_recertification(facility=facility, user=enrolled.read_only, aim=CycleAim.ACCREDITED)
+    cycle_services.cycle_start_recertification(facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED)
     with pytest.raises(TransitionNotAllowed, match="already has an open application"):
-        services.cycle_start_recertification(facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED)
+        cycle_services.cycle_start_recertification(
+            facility=facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
+        )
 
 
 def test_changes_since_previous_cycle(decided: Cycle, enrolled: Any, window: dict[str, bool], tmp_path: Path) -> None:
     _load_version_2(tmp_path)
-    recert = services.cycle_start_recertification(
+    recert = cycle_services.cycle_start_recertification(
         facility=decided.facility, user=enrolled.contributor, aim=CycleAim.ACCREDITED
     )
     one_a = answer_for(recert, "1a")
@@ -285,7 +292,9 @@ def test_api_start_with_the_aim(decided: Cycle, enrolled: Any, window: dict[str,
     assert again.status_code == 409
 
 
-def test_window_answers_safely_without_the_decisions_app(cycle: Cycle) -> None:
+def test_window_is_closed_without_an_award(cycle: Cycle) -> None:
     # The real selectors answer for a facility without any award: not open, no full term.
-    assert integration.recertification_open(cycle.facility, datetime.date.today()) is False
-    assert integration.full_term_completed(cycle.facility) is False
+    from iasios.decisions.selectors import full_term_completed, recertification_open
+
+    assert recertification_open(cycle.facility, datetime.date.today()) is False
+    assert full_term_completed(cycle.facility) is False

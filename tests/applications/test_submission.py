@@ -18,9 +18,10 @@ from iasios.api.services import token_create
 from iasios.applications import services
 from iasios.applications.dossier import dossier_verify, dossier_zip, snapshot_sha256
 from iasios.applications.models import Answer, Claim, Cycle, CycleStatus, Dossier, DossierIsFrozen
-from iasios.applications.selectors import cycle_blockers, submission_blockers
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import services as cycle_services
+from iasios.cycles.selectors import cycle_blockers, submission_blockers
 from iasios.facilities.models import Facility, FacilityStatus
 from tests import factories
 from tests.applications import conftest as files
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(cycle: Cycle, user: Any, password: str = factories.PASSWORD) -> Dossier:
-    return services.cycle_submit(cycle=cycle, user=user, declaration_accepted=True, password=password)
+    return cycle_services.cycle_submit(cycle=cycle, user=user, declaration_accepted=True, password=password)
 
 
 def test_blockers_list_every_gap(cycle: Cycle, enrolled: Any, case_review: Any) -> None:
@@ -102,7 +103,7 @@ def test_submit_requires_the_right_password(cycle: Cycle, enrolled: Any) -> None
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.DRAFT and not Dossier.objects.exists()
     with pytest.raises(ValidationError):
-        services.cycle_submit(
+        cycle_services.cycle_submit(
             cycle=cycle, user=enrolled.representative, declaration_accepted=False, password=factories.PASSWORD
         )
     dossier = _submit(cycle, enrolled.representative)
@@ -130,7 +131,7 @@ def test_mfa_representative_signs_with_a_code(cycle: Cycle, enrolled: Any) -> No
     with pytest.raises(ValidationError) as refused:
         _submit(cycle, enrolled.representative)  # the password alone is not enough with MFA on
     assert "code" in refused.value.message_dict
-    dossier = services.cycle_submit(
+    dossier = cycle_services.cycle_submit(
         cycle=cycle, user=enrolled.representative, declaration_accepted=True, code=totp_code(secret)
     )
     assert dossier.signed_by == enrolled.representative

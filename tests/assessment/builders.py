@@ -9,10 +9,10 @@ from typing import Any
 from django.core import mail
 
 from iasios.accounts.roles import ProgrammeRoleName
-from iasios.applications import services as application_services
 from iasios.applications.models import Cycle, Dossier
 from iasios.assessment import selectors, services
 from iasios.assessment.models import AssessorProfile, Assignment
+from iasios.cycles import services as cycle_services
 from iasios.standards.models import Requirement
 from tests import factories
 from tests.applications.conftest import enrol
@@ -41,10 +41,10 @@ def profile(user: Any, country: str, institution: str, **extra: Any) -> Assessor
 
 def submitted_in_assessment(cast: Any) -> tuple[Cycle, Dossier]:
     enrol(cast.facility)
-    cycle = application_services.cycle_start(facility=cast.facility, user=cast.contributor)
+    cycle = cycle_services.cycle_start(facility=cast.facility, user=cast.contributor)
     fill_core(cycle, cast.contributor)
     dossier = submit(cycle, cast.representative)
-    application_services.cycle_start_assessment(cycle=cycle, actor=cast.office)
+    cycle_services.cycle_start_assessment(cycle=cycle, actor=cast.office)
     cycle.refresh_from_db()
     return cycle, dossier
 
@@ -54,7 +54,7 @@ def build_world(cast: Any, *, in_assessment: bool = True) -> World:
         cycle, dossier = submitted_in_assessment(cast)
     else:
         enrol(cast.facility)
-        cycle = application_services.cycle_start(facility=cast.facility, user=cast.contributor)
+        cycle = cycle_services.cycle_start(facility=cast.facility, user=cast.contributor)
         fill_core(cycle, cast.contributor)
         dossier = submit(cycle, cast.representative)
         cycle.refresh_from_db()

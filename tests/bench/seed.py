@@ -93,6 +93,7 @@ def _big_cycle(name: str, stage: str, panel: Any, documents: int) -> Any:
     from iasios.applications import services as applications
     from iasios.assessment import selectors as assessment_selectors
     from iasios.assessment import services as assessment
+    from iasios.cycles import services as cycle_services
     from iasios.demo.awards import to_assessment
     from iasios.demo.cycles import NARRATIVES, complete_case_review
     from iasios.demo.seed import DEMO_PASSWORD, DemoCentre, demo_centre
@@ -119,7 +120,7 @@ def _big_cycle(name: str, stage: str, panel: Any, documents: int) -> Any:
                 upload=SimpleUploadedFile(f"document-{i:03d}.txt", body.encode(), content_type="text/plain"),
             )
         )
-    cycle = applications.cycle_start(facility=facility, user=rep)
+    cycle = cycle_services.cycle_start(facility=facility, user=rep)
     answers = list(cycle.answers.select_related("requirement", "cycle__facility").order_by("requirement__position"))
     for n, answer in enumerate(answers):
         from iasios.applications.models import Claim
@@ -141,7 +142,7 @@ def _big_cycle(name: str, stage: str, panel: Any, documents: int) -> Any:
                 applications.evidence_link(answer=saved, document=document, user=rep)
     complete_case_review(cycle, rep)
     if stage == "assessment":
-        applications.cycle_submit(cycle=cycle, user=rep, declaration_accepted=True, password=DEMO_PASSWORD)
+        cycle_services.cycle_submit(cycle=cycle, user=rep, declaration_accepted=True, password=DEMO_PASSWORD)
         first, _second = to_assessment(cycle, panel)
         requirements = assessment_selectors.requirements_of(cycle)
         for requirement in requirements[: len(requirements) // 2]:

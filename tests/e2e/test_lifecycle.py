@@ -27,7 +27,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from iasios.accounts.models import User
 from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
-from iasios.applications import services as application_services
 from iasios.applications.models import Cycle, CycleStatus, Dossier, EvidenceRevision
 from iasios.assessment import selectors as assessment_selectors
 from iasios.assessment import services as assessment_services
@@ -41,6 +40,7 @@ from iasios.assessment.models import (
 from iasios.casereview import selectors as review_selectors
 from iasios.casereview import services as review_services
 from iasios.certificates.models import Certificate
+from iasios.cycles import services as cycle_services
 from iasios.decisions import services as decision_services
 from iasios.decisions.models import Award, AwardStatus, Decision
 from iasios.facilities.models import Facility, FacilityStatus
@@ -65,7 +65,7 @@ def staff(role: str, name: str) -> tuple[User, str]:
 
 def submitted_cycle(facility: Facility, contributor: User, representative: User) -> tuple[Cycle, Dossier]:
     """Every core requirement met with evidence, the real case review completed, the dossier signed."""
-    cycle = application_services.cycle_start(facility=facility, user=contributor)
+    cycle = cycle_services.cycle_start(facility=facility, user=contributor)
     fill_core(cycle, contributor)
     log_bytes, period_start = procedure_log(current_programme_settings().case_review_sample_size + 10)
     uploaded = review_services.procedure_log_upload(

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from iasios.applications import services as application_services
 from iasios.applications.models import Cycle
-from iasios.applications.readiness import readiness_report, readiness_report_html, readiness_report_pdf
 from iasios.assessment import services
 from iasios.assessment.models import Assignment
 from iasios.assessment.report import assessor_report, assessor_report_html, assessor_report_pdf
+from iasios.cycles import services as cycle_services
+from iasios.cycles.readiness import readiness_report, readiness_report_html, readiness_report_pdf
 from tests.applications.conftest import _media, case_review, enrol  # noqa: F401 (autouse fixtures)
 from tests.applications.helpers import fill_core
 from tests.assessment.builders import World, assign, build_world, rate_all, requirements
@@ -140,7 +140,7 @@ def test_the_report_is_linked_from_the_review_and_the_office_cycle_page(assessed
 @pytest.fixture
 def draft(cast: Any, framework: Any) -> Cycle:
     enrol(cast.facility)
-    return application_services.cycle_start(facility=cast.facility, user=cast.contributor)
+    return cycle_services.cycle_start(facility=cast.facility, user=cast.contributor)
 
 
 def test_the_readiness_report_lists_the_blockers_and_progress_of_the_pre_flight(draft: Cycle, cast: Any) -> None:

@@ -34,6 +34,8 @@ from iasios.applications.dossier import dossier_verify
 from iasios.applications.filetypes import RefusedFile, sanitise_file_name
 from iasios.applications.models import EDITABLE_CYCLE_STATES, Answer, Cycle, Dossier, EvidenceDocument, EvidenceLink
 from iasios.applications.uploads import evidence_upload_handlers, too_large_message
+from iasios.cycles import selectors as cycle_selectors
+from iasios.cycles import services as cycle_services
 from iasios.facilities.access import get_visible_facility_or_404
 from iasios.facilities.models import Facility
 
@@ -273,7 +275,7 @@ def _evidence_facility(request: HttpRequest, facility_id: UUID) -> Facility:
 )
 def cycle_start(request: HttpRequest, facility_id: UUID) -> Status:
     facility = get_visible_facility_or_404(request.user, facility_id)
-    cycle = services.cycle_start(facility=facility, user=request.user)
+    cycle = cycle_services.cycle_start(facility=facility, user=request.user)
     return Status(201, _cycle_out(cycle))
 
 
@@ -467,7 +469,7 @@ def evidence_upload(request: HttpRequest, facility_id: UUID) -> Any:
 )
 def preflight(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    blockers = selectors.submission_blockers(cycle, request.user)
+    blockers = cycle_selectors.submission_blockers(cycle, request.user)
     return {"ready": not blockers, "blockers": [{"message": b.message, "url": b.url} for b in blockers]}
 
 
@@ -485,7 +487,7 @@ def submit(request: HttpRequest, cycle_id: UUID, payload: SubmitIn) -> Status:
         raise services.CycleLocked("This application has already been submitted.")
     if not can_submit_cycle(request.user, cycle):
         raise PermissionDenied("Only the authorised representative can sign and submit.")
-    dossier = services.cycle_submit(
+    dossier = cycle_services.cycle_submit(
         cycle=cycle,
         user=request.user,
         declaration_accepted=payload.declaration,
@@ -643,7 +645,7 @@ class ReasonIn(Schema):
 )
 def cycle_return(request: HttpRequest, cycle_id: UUID, payload: ReasonIn) -> Any:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    services.cycle_return(cycle=cycle, actor=request.user, reason=payload.reason)
+    cycle_services.cycle_return(cycle=cycle, actor=request.user, reason=payload.reason)
     return _cycle_out(get_visible_cycle_or_404(request.user, cycle_id))
 
 
@@ -654,7 +656,7 @@ def cycle_return(request: HttpRequest, cycle_id: UUID, payload: ReasonIn) -> Any
 )
 def cycle_start_assessment(request: HttpRequest, cycle_id: UUID) -> Any:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    services.cycle_start_assessment(cycle=cycle, actor=request.user)
+    cycle_services.cycle_start_assessment(cycle=cycle, actor=request.user)
     return _cycle_out(get_visible_cycle_or_404(request.user, cycle_id))
 
 
@@ -666,7 +668,7 @@ def cycle_start_assessment(request: HttpRequest, cycle_id: UUID) -> Any:
 )
 def cycle_send_to_committee(request: HttpRequest, cycle_id: UUID) -> Any:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    services.cycle_send_to_committee(cycle=cycle, actor=request.user)
+    cycle_services.cycle_send_to_committee(cycle=cycle, actor=request.user)
     return _cycle_out(get_visible_cycle_or_404(request.user, cycle_id))
 
 
@@ -687,7 +689,7 @@ class RecertificationIn(Schema):
 )
 def recertification_start(request: HttpRequest, facility_id: UUID, payload: RecertificationIn) -> Status:
     facility = get_visible_facility_or_404(request.user, facility_id)
-    cycle = services.cycle_start_recertification(facility=facility, user=request.user, aim=payload.aim)
+    cycle = cycle_services.cycle_start_recertification(facility=facility, user=request.user, aim=payload.aim)
     return Status(201, _cycle_out(cycle))
 
 

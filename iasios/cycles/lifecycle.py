@@ -6,7 +6,10 @@
     decided / amending ─reconsider→ with_committee (an upheld appeal; closes an open amendment round)
     amending ─close_amendment→ decided (the resubmission window passed; the decision stands)
 
-The services in services.py are the only callers; the assessment and decisions apps call those.
+Each transition's `who` and source states are the one rule of who may take it: the services in
+services.py take it, the pages draw their buttons from `CYCLE_LIFECYCLE.available(cycle, user)`.
+The guards ask the apps below directly: the case review (casereview), the recommendation
+(assessment).
 """
 
 from __future__ import annotations
@@ -14,18 +17,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from iasios.accounts.roles import ProgrammeRoleName
-from iasios.applications import integration
 from iasios.applications.access import can_submit_cycle
 from iasios.applications.models import Cycle, CycleStatus
+from iasios.applications.selectors import amendment_overdue
+from iasios.assessment import selectors as assessment_selectors
 from iasios.core.statemachine import StateMachine, Transition
+from iasios.cycles.selectors import cycle_blockers
 from iasios.facilities.access import is_office
 
 
 def _nothing_blocks(cycle: Cycle) -> str | None:
-    from iasios.applications.selectors import cycle_blockers
-
     blockers = cycle_blockers(cycle)
     if not blockers:
         return None
@@ -54,7 +58,7 @@ def _system_or_office(user: Any, cycle: Cycle) -> bool:
 
 
 def _recommendation_ready(cycle: Cycle) -> str | None:
-    if integration.recommendation_ready(cycle):
+    if assessment_selectors.recommendation_ready(cycle):
         return None
     return _("The assessors' recommendation is not ready yet: every requirement needs a consolidated rating.")
 
@@ -67,8 +71,6 @@ def _no_other_open_cycle(cycle: Cycle) -> str | None:
 
 
 def _resubmission_window_passed(cycle: Cycle) -> str | None:
-    from iasios.applications.selectors import amendment_overdue
-
     if amendment_overdue(cycle):
         return None
     return _("The resubmission window is still open; the amendment round can be closed once it has passed.")
@@ -88,7 +90,7 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             CycleStatus.SUBMITTED,
             who=_representative,
             guard=_nothing_blocks,
-            label="submit the application",
+            label=gettext_lazy("submit the application"),
         ),
         Transition(
             "return",
@@ -96,14 +98,14 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             CycleStatus.RETURNED,
             who=_office,
             needs_reason=True,
-            label="return the application to the facility",
+            label=gettext_lazy("return the application to the facility"),
         ),
         Transition(
             "start_assessment",
             {CycleStatus.SUBMITTED},
             CycleStatus.IN_ASSESSMENT,
             who=_office,
-            label="start the assessment",
+            label=gettext_lazy("start the assessment"),
         ),
         Transition(
             "send_to_committee",
@@ -111,14 +113,14 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             CycleStatus.WITH_COMMITTEE,
             who=_office,
             guard=_recommendation_ready,
-            label="send the application to the committee",
+            label=gettext_lazy("send the application to the committee"),
         ),
         Transition(
             "decide",
             {CycleStatus.WITH_COMMITTEE},
             CycleStatus.DECIDED,
             who=_system_committee_or_office,
-            label="record the committee's decision",
+            label=gettext_lazy("record the committee's decision"),
         ),
         Transition(
             "reopen_for_amendment",
@@ -126,7 +128,7 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             CycleStatus.AMENDING,
             who=_system_committee_or_office,
             guard=_no_other_open_cycle,
-            label="reopen the application for amendment",
+            label=gettext_lazy("reopen the application for amendment"),
         ),
         Transition(
             # An upheld appeal against any decision, "areas to amend" included (the cycle is then amending).
@@ -136,7 +138,7 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             who=_system_committee_or_office,
             guard=_no_other_open_cycle,
             needs_reason=True,
-            label="send the application back to the committee",
+            label=gettext_lazy("send the application back to the committee"),
         ),
         Transition(
             "close_amendment",
@@ -144,7 +146,12 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             CycleStatus.DECIDED,
             who=_system_or_office,
             guard=_resubmission_window_passed,
-            label="close the amendment round",
+            label=gettext_lazy("close the amendment round"),
         ),
     ],
 )
+
+
+def may_take(name: str, cycle: Cycle, user: Any) -> bool:
+    """Is `name` offered to `user` now (state, who and guard)? The pages' buttons ask this."""
+    return any(t.name == name for t in CYCLE_LIFECYCLE.available(cycle, user))

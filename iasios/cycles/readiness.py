@@ -13,8 +13,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from iasios.applications.models import Cycle
-from iasios.applications.selectors import Blocker, CycleOverview, cycle_blockers, cycle_overview
+from iasios.applications.selectors import Blocker, CycleOverview, cycle_overview
+from iasios.billing.pdf import issuer
 from iasios.core.pdf import html_to_pdf
+from iasios.cycles.selectors import cycle_blockers
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,6 @@ def readiness_report(cycle: Cycle, *, now: datetime.datetime | None = None) -> R
 
 
 def readiness_report_html(report: ReadinessReport) -> str:
-    from iasios.billing.pdf import issuer
-
     return render_to_string("applications/readiness_pdf.html", {"report": report, "issuer": issuer()})
 
 

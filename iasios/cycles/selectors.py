@@ -1,0 +1,93 @@
+"""Reads about a cycle that need more than the applications app knows: what stops a submission
+(the case review included), whether a re-certification can start, whether the facility holds an
+award. Each asks the app that owns the fact directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iasios.applications.access import can_start_cycle, can_submit_cycle
+from iasios.applications.models import EDITABLE_CYCLE_STATES, Cycle
+from iasios.applications.selectors import Blocker, application_blockers, representative_of
+from iasios.casereview import selectors as casereview_selectors
+from iasios.decisions import selectors as decision_selectors
+from iasios.facilities.models import Facility
+
+
+def case_review_blocker(cycle: Cycle) -> Blocker | None:
+    review = casereview_selectors.case_review_status(cycle)
+    if review.complete:
+        return None
+    details = "; ".join(review.blockers) if review.blockers else ""
+    message = _("The internal case review is not complete (%(done)s of %(required)s cases reviewed).") % {
+        "done": review.reviewed,
+        "required": review.required,
+    }
+    return Blocker(f"{message} {details}".strip(), review.url)
+
+
+def cycle_blockers(cycle: Cycle) -> list[Blocker]:
+    """Everything about the cycle itself that stops a submission (the signer is checked apart)."""
+    blockers = application_blockers(cycle)
+    if cycle.status not in EDITABLE_CYCLE_STATES:
+        return blockers
+    review = case_review_blocker(cycle)
+    return [*blockers, review] if review is not None else blockers
+
+
+def submission_blockers(cycle: Cycle, user: Any) -> list[Blocker]:
+    """The pre-flight: the cycle's blockers, and whether this person may sign."""
+    blockers = cycle_blockers(cycle)
+    if cycle.status in EDITABLE_CYCLE_STATES and not can_submit_cycle(user, cycle):
+        representative = representative_of(cycle.facility)
+        blockers.append(
+            Blocker(
+                _("Only the authorised representative (%(name)s) can sign the declaration and submit.")
+                % {"name": representative or _("not named yet")},
+                reverse("facilities:dashboard", args=[cycle.facility_id]),
+            )
+        )
+    return blockers
+
+
+def case_review_status(cycle: Cycle) -> Any:
+    return casereview_selectors.case_review_status(cycle)
+
+
+def case_review_url(cycle: Cycle) -> str:
+    """The case review page of a cycle."""
+    return reverse("casereview:cycle", args=[cycle.pk])
+
+
+def has_current_award(facility: Facility) -> bool:
+    """Does the facility hold an award in force (valid or suspended)?"""
+    return decision_selectors.current_award(facility) is not None
+
+
+@dataclass
+class RecertificationWindow:
+    """Whether the facility can start a re-certification now, and which aims it may choose."""
+
+    open: bool
+    can_start: bool
+    centre_of_excellence: bool
+
+
+def recertification_window(facility: Facility, user: Any) -> RecertificationWindow:
+    is_open = bool(decision_selectors.recertification_open(facility, timezone.localdate()))
+    can_start = (
+        is_open
+        and can_start_cycle(user, facility)
+        and not Cycle.objects.open().filter(facility=facility).exists()
+        and Cycle.objects.decided().filter(facility=facility).exists()
+    )
+    return RecertificationWindow(
+        open=is_open,
+        can_start=can_start,
+        centre_of_excellence=can_start and bool(decision_selectors.full_term_completed(facility)),
+    )
