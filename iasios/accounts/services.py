@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from iasios.accounts.models import ProgrammeRole, User
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.core.events import record_event
+from iasios.core.refusals import Conflict
 
 # The Django admin is the office's tool for reference data; these apps are what it edits there.
 OFFICE_ADMIN_APPS = ("standards", "facilities")
 OFFICE_GROUP = "Programme office"
 
 
-class RoleConflict(Exception):
-    pass
+class RoleConflict(Conflict):
+    """Programme staff and facility staff never share a person."""
 
 
 def _office_group() -> Group:

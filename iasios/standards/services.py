@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from iasios.core.events import record_event
+from iasios.core.refusals import Conflict, NotPermitted
 from iasios.standards.lifecycle import FRAMEWORK_LIFECYCLE, may_manage_frameworks
 from iasios.standards.loader import FrameworkData
 from iasios.standards.models import (
@@ -29,7 +29,7 @@ from iasios.standards.models import (
 )
 
 
-class FrameworkVersionClash(Exception):
+class FrameworkVersionClash(Conflict):
     """Different content under a code and version that is already loaded."""
 
 
@@ -42,7 +42,7 @@ class LoadResult:
 def framework_load(*, data: FrameworkData, source_name: str = "", actor: Any = None) -> LoadResult:
     """Write a validated framework version, or find the identical one already loaded."""
     if not may_manage_frameworks(actor):
-        raise PermissionDenied(_("You may not load framework versions."))
+        raise NotPermitted(_("You may not load framework versions."))
     digest = data.content_sha256
     with transaction.atomic():
         existing = FrameworkVersion.objects.filter(code=data.code, version=data.version).first()
@@ -134,27 +134,26 @@ def framework_activate(*, framework: FrameworkVersion, actor: Any = None, reason
     """Make `framework` the current version of its code; the previous current one is superseded.
 
     Both steps go through the lifecycle, so each writes its own event. Activating the version
-    that is already current changes nothing.
+    that is already current changes nothing. `framework` itself is brought up to date.
     """
     if not may_manage_frameworks(actor):
-        raise PermissionDenied(_("You may not change which framework version is current."))
+        raise NotPermitted(_("You may not change which framework version is current."))
     with transaction.atomic():
         # Lock every version of the code so that two activations cannot interleave.
         siblings = list(FrameworkVersion.objects.select_for_update().filter(code=framework.code).order_by("pk"))
         target = next(v for v in siblings if v.pk == framework.pk)
         if target.status == FrameworkStatus.CURRENT:
-            return target
+            framework.refresh_from_db(fields=["status"])
+            return framework
         previous = next((v for v in siblings if v.status == FrameworkStatus.CURRENT), None)
         if previous is not None:
             FRAMEWORK_LIFECYCLE.apply(
                 previous, "supersede", actor=actor, reason=reason, data={"superseded_by": framework.version}
             )
-        activated = FRAMEWORK_LIFECYCLE.apply(
-            target,
+        return FRAMEWORK_LIFECYCLE.apply(
+            framework,
             "activate",
             actor=actor,
             reason=reason,
             data={"previous": previous.version if previous is not None else None},
         )
-    framework.status = activated.status
-    return activated

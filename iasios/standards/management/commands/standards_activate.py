@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from iasios.core.statemachine import TransitionNotAllowed
+from iasios.core.refusals import Refusal
 from iasios.standards.models import FrameworkStatus
 from iasios.standards.selectors import framework_get
 from iasios.standards.services import framework_activate
@@ -31,6 +31,6 @@ class Command(BaseCommand):
             return
         try:
             framework_activate(framework=framework, reason=options["reason"])
-        except TransitionNotAllowed as exc:
+        except Refusal as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{framework.code} {framework.version} is now current.")
