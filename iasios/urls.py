@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("iasios.certificates.urls")),
     path("reports/", include("iasios.reports.urls")),
     path("office/reports/", include("iasios.reports.urls_office")),
-    path("office/facilities/", include("iasios.facilities.urls_office")),
+    path("office/facilities/", include("iasios.billing.urls_office_facilities")),
     path("office/billing/", include("iasios.billing.urls_office")),
     path("office/assessment/", include("iasios.assessment.urls_office")),
     path("office/decisions/", include("iasios.decisions.urls_office")),

@@ -5,3 +5,9 @@ class BillingConfig(AppConfig):
     name = "iasios.billing"
     label = "billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        from iasios.billing.parts import INVOICES_PART
+        from iasios.facilities.parts import register_dashboard_part
+
+        register_dashboard_part(INVOICES_PART)

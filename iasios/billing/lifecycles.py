@@ -4,7 +4,13 @@ Invoice: issued → paid (the payments cover the total; taken by the payment ser
 issued → cancelled (by a credit note). “Partially paid” is not a state: it is derived from the
 payments of an issued invoice.
 
+Recording a payment is not a state change of its own: it is the step towards settling, so the
+people who may settle an invoice record its payments, while it is issued (`may_record_payment`).
+
 Consultation: requested → scheduled → invoiced, or cancelled before it is invoiced.
+
+Pages draw their buttons from these tables (`available()`, `may_record_payment`); the services
+check the same rules.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from iasios.accounts.roles import FACILITY_MANAGER_ROLES
-from iasios.billing.models import Consultation, Invoice
+from iasios.billing.models import Consultation, ConsultationStatus, Invoice, InvoiceStatus
 from iasios.core.statemachine import StateMachine, Transition
 from iasios.facilities.access import facility_role, is_office
 
@@ -44,12 +50,17 @@ INVOICE_LIFECYCLE: StateMachine[Invoice] = StateMachine(
     model=Invoice,
     transitions=[
         Transition(
-            "invoice_settled", {"issued"}, "paid", who=_office_or_system, guard=_covered, label=str(_("Settle"))
+            "invoice_settled",
+            {InvoiceStatus.ISSUED},
+            InvoiceStatus.PAID,
+            who=_office_or_system,
+            guard=_covered,
+            label=str(_("Settle")),
         ),
         Transition(
             "invoice_cancelled",
-            {"issued"},
-            "cancelled",
+            {InvoiceStatus.ISSUED},
+            InvoiceStatus.CANCELLED,
             who=_office_or_system,
             guard=_nothing_paid,
             needs_reason=True,
@@ -59,21 +70,33 @@ INVOICE_LIFECYCLE: StateMachine[Invoice] = StateMachine(
 )
 
 
+def may_record_payment(user: Any, invoice: Invoice) -> bool:
+    """Who may record a payment on `invoice` now: those who may settle it, while it is issued."""
+    settle = INVOICE_LIFECYCLE["invoice_settled"]
+    return invoice.status in settle.sources and settle.who(user, invoice)
+
+
 CONSULTATION_LIFECYCLE: StateMachine[Consultation] = StateMachine(
     model=Consultation,
     transitions=[
         Transition(
             "consultation_scheduled",
-            {"requested", "scheduled"},
-            "scheduled",
+            {ConsultationStatus.REQUESTED, ConsultationStatus.SCHEDULED},
+            ConsultationStatus.SCHEDULED,
             who=_office_or_system,
             label=str(_("Schedule")),
         ),
-        Transition("consultation_invoiced", {"scheduled"}, "invoiced", who=_office_or_system, label=str(_("Invoice"))),
+        Transition(
+            "consultation_invoiced",
+            {ConsultationStatus.SCHEDULED},
+            ConsultationStatus.INVOICED,
+            who=_office_or_system,
+            label=str(_("Invoice")),
+        ),
         Transition(
             "consultation_cancelled",
-            {"requested", "scheduled"},
-            "cancelled",
+            {ConsultationStatus.REQUESTED, ConsultationStatus.SCHEDULED},
+            ConsultationStatus.CANCELLED,
             who=_office_or_facility_manager,
             needs_reason=True,
             label=str(_("Cancel")),

@@ -117,7 +117,7 @@ class Invoice(BaseModel):
             # invoice frees the period so the office can re-issue it (e.g. to a sponsor).
             models.UniqueConstraint(
                 fields=["facility", "kind", "period_start"],
-                condition=~Q(status="cancelled") & Q(period_start__isnull=False),
+                condition=~Q(status=InvoiceStatus.CANCELLED) & Q(period_start__isnull=False),
                 name="one_live_invoice_per_period",
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="invoice_total_not_negative"),
@@ -150,6 +150,15 @@ class Invoice(BaseModel):
         if self.status == InvoiceStatus.CANCELLED:
             return ZERO
         return self.total - self.paid
+
+    @property
+    def is_open(self) -> bool:
+        """Issued and not yet paid or cancelled: the facility has it to pay."""
+        return self.status == InvoiceStatus.ISSUED
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == InvoiceStatus.PAID
 
     @property
     def is_partially_paid(self) -> bool:
@@ -285,3 +294,7 @@ class Consultation(BaseModel):
 
     def __str__(self) -> str:
         return self.topic
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == ConsultationStatus.SCHEDULED

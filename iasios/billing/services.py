@@ -1,8 +1,12 @@
-"""Writes of billing: issuing invoices and credit notes, recording payments, consultations, the sweep.
+"""Writes of billing: confirming an enrolment, issuing invoices and credit notes, recording
+payments, consultations, the sweep.
 
 Fees, due days and the lapse grace period come from the current programme settings (the
 framework file), never from code. Every state change goes through a lifecycle
-(`billing.lifecycles`) or writes an event with `record_event`; e-mails leave after the commit.
+(`billing.lifecycles`, and the facility's through `facilities.services`) or writes an event with
+`record_event`; e-mails leave after the commit. Refusals are core.refusals errors: NotPermitted
+for the person, Invalid for the data (and, as the API has always answered 422, for an invoice
+that is not open), Conflict from the lifecycles.
 """
 
 from __future__ import annotations
@@ -14,14 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FACILITY_MANAGER_ROLES
-from iasios.billing.lifecycles import CONSULTATION_LIFECYCLE, INVOICE_LIFECYCLE
+from iasios.billing.lifecycles import CONSULTATION_LIFECYCLE, INVOICE_LIFECYCLE, may_record_payment
 from iasios.billing.models import (
     ZERO,
     Consultation,
@@ -36,9 +39,12 @@ from iasios.billing.models import (
     Payment,
 )
 from iasios.core.events import record_event
-from iasios.notifications.mail import send_templated_mail
+from iasios.core.models import Event
 from iasios.core.numbering import next_number
+from iasios.core.refusals import Invalid, NotPermitted
+from iasios.facilities import services as facility_services
 from iasios.facilities.models import Facility, FacilityStatus
+from iasios.notifications.mail import send_templated_mail
 from iasios.standards.programme import ProgrammeSettings
 from iasios.standards.selectors import current_programme_settings
 
@@ -87,9 +93,9 @@ def _money(value: Any, field_name: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value))
     except ArithmeticError as exc:
-        raise ValidationError({field_name: _("Enter an amount such as 1250.00.")}) from exc
+        raise Invalid(_("Enter an amount such as 1250.00."), field=field_name) from exc
     if not amount.is_finite() or amount != amount.quantize(CENT):
-        raise ValidationError({field_name: _("Enter an amount with at most two decimals.")})
+        raise Invalid(_("Enter an amount with at most two decimals."), field=field_name)
     return amount
 
 
@@ -155,6 +161,16 @@ def _issue(
     return invoice
 
 
+@transaction.atomic
+def enrolment_confirm(*, facility: Facility, actor: Any, sponsor: str = "") -> Facility:
+    """The office confirms a registration: the facility awaits payment and its enrolment invoice is
+    issued, in one transaction (no facility awaits payment without its invoice)."""
+    sponsor = sponsor.strip()
+    confirmed = facility_services.facility_confirm(facility=facility, actor=actor, sponsor=sponsor)
+    invoice_issue_enrolment(facility=confirmed, actor=actor, sponsor=sponsor)
+    return confirmed
+
+
 def invoice_issue_enrolment(
     *, facility: Facility, actor: Any = None, sponsor: str = "", sponsor_address: str = ""
 ) -> Invoice:
@@ -190,7 +206,7 @@ def invoice_issue_annual(
 ) -> Invoice:
     """The annual administration fee for the membership year starting `period_start`.
 
-    Refused (IntegrityError → ValidationError) when a live invoice already bills that period.
+    Refused (IntegrityError → Invalid) when a live invoice already bills that period.
     """
     programme = current_programme_settings()
     start, end = membership_period(period_start)
@@ -212,9 +228,7 @@ def invoice_issue_annual(
                 period_start=start,
             )
     except IntegrityError as exc:
-        raise ValidationError(
-            {"period_start": _("This membership year is already invoiced.")}, code="period_invoiced"
-        ) from exc
+        raise Invalid(_("This membership year is already invoiced."), field="period_start") from exc
 
 
 def invoice_issue_consultation(
@@ -225,7 +239,7 @@ def invoice_issue_consultation(
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if consultation.status != ConsultationStatus.SCHEDULED:
-            raise ValidationError(_("Only a scheduled consultation can be invoiced."))
+            raise Invalid(_("Only a scheduled consultation can be invoiced."), field="consultation")
         when = timezone.localtime(consultation.scheduled_for).date() if consultation.scheduled_for else None
         description = _("Consultation: %(topic)s") % {"topic": consultation.topic}
         if when:
@@ -252,13 +266,6 @@ def invoice_issue_consultation(
 # ── payments and credit notes ────────────────────────────────────────────────────────────────
 
 
-def _facility_services() -> Any:
-    # Imported late: facilities' services call ours inside the confirmation transaction.
-    from iasios.facilities import services
-
-    return services
-
-
 def _lapsing_invoices(facility: Facility, today: date, grace_days: int) -> Any:
     return Invoice.objects.filter(
         facility=facility,
@@ -272,33 +279,35 @@ def payment_record(*, invoice: Invoice, amount: Any, paid_on: date, reference: s
     """Record a (possibly partial) payment; settles the invoice when the payments cover it.
 
     Full payment of the enrolment invoice makes the facility an Enrolled Centre; full payment of
-    an annual invoice restores a lapsed facility once no other invoice keeps it lapsed.
+    an annual invoice restores a lapsed facility once no other invoice keeps it lapsed. Those who
+    may settle an invoice record its payments (`lifecycles.may_record_payment`).
     """
+    if not INVOICE_LIFECYCLE["invoice_settled"].who(actor, invoice):
+        raise NotPermitted(_("Only the programme office records payments."))
     amount = _money(amount)
     reference = (reference or "").strip()
     if amount <= ZERO:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
+        raise Invalid(_("The amount must be more than zero."), field="amount")
     if not reference:
-        raise ValidationError({"reference": _("Enter the payment reference (e.g. the bank transfer reference).")})
+        raise Invalid(_("Enter the payment reference (e.g. the bank transfer reference)."), field="reference")
     if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
+        raise Invalid(_("The payment date cannot be in the future."), field="paid_on")
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if locked.status != InvoiceStatus.ISSUED:
-            raise ValidationError(
+        if not may_record_payment(actor, locked):
+            raise Invalid(
                 _("Invoice %(number)s is %(status)s: no payment can be recorded on it.")
-                % {"number": locked.number, "status": locked.get_status_display().lower()}
+                % {"number": locked.number, "status": locked.get_status_display().lower()},
+                field="invoice",
             )
         if paid_on < locked.issued_on:
-            raise ValidationError({"paid_on": _("The payment date cannot be before the invoice date.")})
+            raise Invalid(_("The payment date cannot be before the invoice date."), field="paid_on")
         balance = locked.balance
         if amount > balance:
-            raise ValidationError(
-                {
-                    "amount": _("%(amount)s is more than the balance of %(balance)s %(currency)s.")
-                    % {"amount": amount, "balance": balance, "currency": locked.currency}
-                },
-                code="overpayment",
+            raise Invalid(
+                _("%(amount)s is more than the balance of %(balance)s %(currency)s.")
+                % {"amount": amount, "balance": balance, "currency": locked.currency},
+                field="amount",
             )
         payment = Payment.objects.create(
             invoice=locked,
@@ -322,27 +331,25 @@ def payment_record(*, invoice: Invoice, amount: Any, paid_on: date, reference: s
         settled = amount == balance
         if settled:
             INVOICE_LIFECYCLE.apply(locked, "invoice_settled", actor=actor, changes={"settled_on": paid_on})
-            locked.status = InvoiceStatus.PAID
             _after_settlement(locked, actor)
         send_templated_mail(
             "billing/email/payment_received",
             billing_recipients(locked.facility),
             {"invoice": locked, "payment": payment, "facility": locked.facility, "settled": settled},
         )
-    invoice.status = locked.status
+    invoice.refresh_from_db(fields=["status", "settled_on"])
     invoice.__dict__.pop("paid_amount", None)
     return payment
 
 
 def _after_settlement(invoice: Invoice, actor: Any) -> None:
     facility = Facility.objects.get(pk=invoice.facility_id)
-    services = _facility_services()
     if invoice.kind == InvoiceKind.ENROLMENT and facility.status == FacilityStatus.AWAITING_PAYMENT:
-        services.facility_mark_enrolled(facility=facility, actor=actor)
+        facility_services.facility_mark_enrolled(facility=facility, actor=actor)
     elif invoice.kind == InvoiceKind.ANNUAL and facility.status == FacilityStatus.LAPSED:
         programme = current_programme_settings()
         if not _lapsing_invoices(facility, timezone.localdate(), programme.lapse_grace_days).exists():
-            services.facility_restore(facility=facility, actor=actor)
+            facility_services.facility_restore(facility=facility, actor=actor)
 
 
 def credit_note_issue(*, invoice: Invoice, reason: str, actor: Any = None, issued_on: date | None = None) -> CreditNote:
@@ -351,19 +358,22 @@ def credit_note_issue(*, invoice: Invoice, reason: str, actor: Any = None, issue
     An invoice with any payment recorded is refused: crediting it would need a refund, which
     is handled outside the platform (docs/billing.md).
     """
+    if not INVOICE_LIFECYCLE["invoice_cancelled"].who(actor, invoice):
+        raise NotPermitted(_("Only the programme office issues credit notes."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for the credit note.")})
+        raise Invalid(_("Give the reason for the credit note."), field="reason")
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.status == InvoiceStatus.PAID or locked.payments.exists():
-            raise ValidationError(
+            raise Invalid(
                 _("Invoice %(number)s has payments recorded: it cannot be credited without a refund.")
-                % {"number": locked.number}
+                % {"number": locked.number},
+                field="invoice",
             )
         if locked.status != InvoiceStatus.ISSUED:
-            raise ValidationError(_("Invoice %(number)s is already cancelled.") % {"number": locked.number})
+            raise Invalid(_("Invoice %(number)s is already cancelled.") % {"number": locked.number}, field="invoice")
         number = next_number(NumberSeries.CREDIT_NOTE, issued_on.year)
         note = CreditNote.objects.create(
             invoice=locked,
@@ -395,7 +405,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, actor: Any = None, issue
             },
             link=path,
         )
-    invoice.status = InvoiceStatus.CANCELLED
+    invoice.refresh_from_db(fields=["status", "settled_on"])
     return note
 
 
@@ -407,7 +417,7 @@ def consultation_request(
 ) -> Consultation:
     topic = (topic or "").strip()
     if not topic:
-        raise ValidationError({"topic": _("Say what the consultation is about.")})
+        raise Invalid(_("Say what the consultation is about."), field="topic")
     with transaction.atomic():
         consultation = Consultation.objects.create(
             facility=facility,
@@ -498,7 +508,7 @@ def billing_sweep(*, today: date | None = None) -> SweepResult:
             continue
         try:
             result.issued.append(invoice_issue_annual(facility=facility, period_start=start, issued_on=today))
-        except ValidationError:
+        except Invalid:
             continue  # another sweep billed it a moment ago
 
     overdue = (
@@ -514,13 +524,12 @@ def billing_sweep(*, today: date | None = None) -> SweepResult:
         elif _warn_once(invoice, programme, today):
             result.warned.append(invoice)
 
-    services = _facility_services()
     for invoice in lapsing_facilities.values():
         with transaction.atomic():
             facility = Facility.objects.select_for_update().get(pk=invoice.facility_id)
             if facility.status != FacilityStatus.ENROLLED:
                 continue
-            services.facility_lapse(
+            facility_services.facility_lapse(
                 facility=facility,
                 actor=None,
                 reason=_("Annual fee invoice %(number)s unpaid %(days)s days after its due date %(due)s.")
@@ -531,8 +540,6 @@ def billing_sweep(*, today: date | None = None) -> SweepResult:
 
 
 def _warn_once(invoice: Invoice, programme: ProgrammeSettings, today: date) -> bool:
-    from iasios.core.models import Event
-
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if Event.objects.for_object(locked).filter(action="lapse_warning_sent").exists():

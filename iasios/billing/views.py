@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,20 +14,9 @@ from iasios.billing.forms import ConsultationRequestForm
 from iasios.billing.models import CreditNote, Invoice
 from iasios.core.events import timeline
 from iasios.core.pdf import pdf_response
+from iasios.core.refusals import refusal_on
 from iasios.facilities.access import is_office
 from iasios.facilities.models import Facility
-
-
-def add_service_errors(form: object, exc: ValidationError) -> None:
-    """Show a service's refusal on the form, next to the field it names when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field_name, errors in exc.message_dict.items():
-            target = field_name if field_name in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(target, error)  # type: ignore[attr-defined]
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 def _invoice_or_404(pk: object) -> Invoice:
@@ -100,11 +89,8 @@ def consultations(request: HttpRequest, facility_id: str) -> HttpResponse:
         if not may_request:
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 services.consultation_request(facility=facility, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
                 messages.success(request, _("Your consultation request was sent to the programme office."))
                 return redirect("billing:consultations", facility_id=facility.pk)
     return render(

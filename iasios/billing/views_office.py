@@ -1,11 +1,14 @@
-"""Programme office billing pages: invoices, payments, overdue, credit notes, consultations."""
+"""Programme office billing pages: invoices, payments, overdue, credit notes, consultations.
+
+The action forms are drawn from the lifecycles (`available()`, `may_record_payment`); a refusal
+of the service goes onto the form (`refusal_on`) or into a message (`refusal_as_message`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,12 +26,12 @@ from iasios.billing.forms import (
     PaymentForm,
     ReasonForm,
 )
-from iasios.billing.models import Consultation, ConsultationStatus, Invoice
+from iasios.billing.lifecycles import CONSULTATION_LIFECYCLE, INVOICE_LIFECYCLE, may_record_payment
+from iasios.billing.models import Consultation, Invoice
 from iasios.billing.tables import consultation_table, invoice_table, overdue_table, payment_table
-from iasios.billing.views import add_service_errors
 from iasios.core.events import timeline
 from iasios.core.exports import export_response
-from iasios.core.statemachine import TransitionNotAllowed
+from iasios.core.refusals import refusal_as_message, refusal_on
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 PAGE_SIZE = 50
@@ -93,6 +96,8 @@ def _render_invoice(
             "credit_note": getattr(invoice, "credit_note", None),
             "payment_form": payment_form or PaymentForm(initial={"amount": invoice.balance}),
             "credit_form": credit_form or CreditNoteForm(),
+            "can_record_payment": may_record_payment(request.user, invoice),
+            "can_credit": "invoice_cancelled" in {t.name for t in INVOICE_LIFECYCLE.available(invoice, request.user)},
             "events": timeline(invoice),
         },
         status=status,
@@ -110,11 +115,8 @@ def payment_record(request: HttpRequest, pk: str) -> HttpResponse:
     invoice = _office_invoice(pk)
     form = PaymentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_on(form):
             services.payment_record(invoice=invoice, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, _("The payment was recorded."))
             return redirect("office_billing:invoice_detail", pk=invoice.pk)
     return _render_invoice(request, invoice, payment_form=form, status=422)
@@ -126,11 +128,8 @@ def credit_note_issue(request: HttpRequest, pk: str) -> HttpResponse:
     invoice = _office_invoice(pk)
     form = CreditNoteForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_on(form):
             note = services.credit_note_issue(invoice=invoice, actor=request.user, reason=form.cleaned_data["reason"])
-        except (ValidationError, TransitionNotAllowed) as exc:
-            add_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
             messages.success(request, _("Credit note %(number)s cancels the invoice.") % {"number": note.number})
             return redirect("office_billing:invoice_detail", pk=invoice.pk)
     return _render_invoice(request, invoice, credit_form=form, status=422)
@@ -191,7 +190,7 @@ def _render_consultation(
             or ConsultationScheduleForm(initial={"scheduled_for": consultation.scheduled_for}),
             "cancel_form": cancel_form or ReasonForm(prefix="cancel"),
             "events": timeline(consultation),
-            "open": consultation.status in {ConsultationStatus.REQUESTED, ConsultationStatus.SCHEDULED},
+            "actions": {t.name for t in CONSULTATION_LIFECYCLE.available(consultation, request.user)},
         },
         status=status,
     )
@@ -212,13 +211,10 @@ def consultation_schedule(request: HttpRequest, pk: str) -> HttpResponse:
     consultation = _consultation(pk)
     form = ConsultationScheduleForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_on(form):
             services.consultation_schedule(
                 consultation=consultation, scheduled_for=form.cleaned_data["scheduled_for"], actor=request.user
             )
-        except TransitionNotAllowed as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The consultation is scheduled."))
             return redirect("office_billing:consultation_detail", pk=consultation.pk)
     return _render_consultation(request, consultation, schedule_form=form, status=422)
@@ -228,13 +224,11 @@ def consultation_schedule(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def consultation_invoice(request: HttpRequest, pk: str) -> HttpResponse:
     consultation = _consultation(pk)
-    try:
+    with refusal_as_message(request):
         invoice = services.invoice_issue_consultation(consultation=consultation, actor=request.user)
-    except (ValidationError, TransitionNotAllowed) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("office_billing:consultation_detail", pk=consultation.pk)
-    messages.success(request, _("Invoice %(number)s was issued.") % {"number": invoice.number})
-    return redirect("office_billing:invoice_detail", pk=invoice.pk)
+        messages.success(request, _("Invoice %(number)s was issued.") % {"number": invoice.number})
+        return redirect("office_billing:invoice_detail", pk=invoice.pk)
+    return redirect("office_billing:consultation_detail", pk=consultation.pk)
 
 
 @office_only
@@ -243,13 +237,10 @@ def consultation_cancel(request: HttpRequest, pk: str) -> HttpResponse:
     consultation = _consultation(pk)
     form = ReasonForm(request.POST, prefix="cancel")
     if form.is_valid():
-        try:
+        with refusal_on(form):
             services.consultation_cancel(
                 consultation=consultation, reason=form.cleaned_data["reason"], actor=request.user
             )
-        except TransitionNotAllowed as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The consultation was cancelled."))
             return redirect("office_billing:consultations")
     return _render_consultation(request, consultation, cancel_form=form, status=422)

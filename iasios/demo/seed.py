@@ -296,7 +296,7 @@ def demo_centre(centre: DemoCentre, office: User) -> tuple[Facility, User]:
     facility = facilities.facility_activate(token=facilities.activation_token(registration.facility, rep))
     if centre.state == FacilityStatus.REGISTERED:
         return facility, rep
-    facility = facilities.facility_confirm(facility=facility, actor=office)
+    facility = billing.enrolment_confirm(facility=facility, actor=office)
     if centre.state == FacilityStatus.AWAITING_PAYMENT:
         return facility, rep
     today = timezone.localdate()

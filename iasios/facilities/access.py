@@ -78,10 +78,6 @@ def can_request_join(user: Any) -> bool:
     return getattr(user, "is_authenticated", False) and not is_programme_staff(user)
 
 
-def can_see_invoices(user: Any, facility: Facility) -> bool:
-    return is_office(user) or facility_role(user, facility) in FACILITY_MANAGER_ROLES
-
-
 def get_visible_facility_or_404(user: Any, pk: Any) -> Facility:
     facility = Facility.objects.visible_to(user).filter(pk=pk).first()
     if facility is None:

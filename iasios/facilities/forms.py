@@ -258,3 +258,22 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("E-mailed to the registrant.")
     )
+
+
+class FormGroup:
+    """The forms of one page as one target for `refusal_on`: a refusal naming a field goes to the
+    form that has it, any other above the first form."""
+
+    def __init__(self, members: list[forms.Form]) -> None:
+        self.forms = members
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {name: field for form in self.forms for name, field in form.fields.items()}
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        target = next((f for f in self.forms if field is not None and field in f.fields), None)
+        if target is None:
+            self.forms[0].add_error(None, error)
+        else:
+            target.add_error(field, error)

@@ -6,6 +6,10 @@
 
 Activation is the registrant's; confirm and reject are the office's; enrol, lapse and restore
 follow payments and sweeps (billing), run by the system or by the office recording a payment.
+
+A join request has a lifecycle of its own: pending ─approve→ approved, pending ─decline→
+declined, both answered by the facility's authorised representative, a contact person or the
+office. Pages draw their buttons from `available()`; the services take the same transitions.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from iasios.core.statemachine import StateMachine, Transition
-from iasios.facilities.access import is_office
-from iasios.facilities.models import Facility, FacilityStatus
+from iasios.facilities import notifications
+from iasios.facilities.access import can_manage_team, is_office
+from iasios.facilities.models import JOINABLE_STATES, Facility, FacilityStatus, JoinRequest, JoinRequestStatus
 
 
 def _registrant(user: Any, facility: Facility) -> bool:
@@ -32,32 +37,22 @@ def _system_or_office(user: Any, facility: Facility) -> bool:
 
 
 def _mail_rejected(facility: Facility, actor: Any) -> None:
-    from iasios.facilities import notifications
-
     notifications.registration_rejected(facility)
 
 
 def _mail_enrolled(facility: Facility, actor: Any) -> None:
-    from iasios.facilities import notifications
-
     notifications.facility_enrolled(facility)
 
 
 def _mail_lapsed(facility: Facility, actor: Any) -> None:
-    from iasios.facilities import notifications
-
     notifications.facility_lapsed(facility)
 
 
 def _mail_restored(facility: Facility, actor: Any) -> None:
-    from iasios.facilities import notifications
-
     notifications.facility_restored(facility)
 
 
 def _mail_confirmed(facility: Facility, actor: Any) -> None:
-    from iasios.facilities import notifications
-
     notifications.registration_confirmed(facility)
 
 
@@ -113,6 +108,54 @@ FACILITY_LIFECYCLE: StateMachine[Facility] = StateMachine(
             who=_system_or_office,
             label=str(_("Restore membership")),
             effects=(_mail_restored,),
+        ),
+    ],
+)
+
+
+def may(transition: str, user: Any, facility: Facility) -> bool:
+    """Whether `user` is among those who may take `transition` (its `who`), whatever the state."""
+    return FACILITY_LIFECYCLE[transition].who(user, facility)
+
+
+# --- join requests --------------------------------------------------------------------------
+
+
+def _team_manager(user: Any, join_request: JoinRequest) -> bool:
+    return can_manage_team(user, join_request.facility)
+
+
+def _facility_takes_staff(join_request: JoinRequest) -> str | None:
+    facility = join_request.facility
+    if facility.status not in JOINABLE_STATES:
+        return str(_("%(facility)s cannot take new staff in its current state.") % {"facility": facility.name})
+    return None
+
+
+def _mail_join_decided(join_request: JoinRequest, actor: Any) -> None:
+    notifications.join_decided(join_request)
+
+
+JOIN_REQUEST_LIFECYCLE: StateMachine[JoinRequest] = StateMachine(
+    model=JoinRequest,
+    field="status",
+    transitions=[
+        Transition(
+            "approve",
+            {JoinRequestStatus.PENDING},
+            JoinRequestStatus.APPROVED,
+            who=_team_manager,
+            guard=_facility_takes_staff,
+            label=str(_("Approve")),
+            effects=(_mail_join_decided,),
+        ),
+        Transition(
+            "decline",
+            {JoinRequestStatus.PENDING},
+            JoinRequestStatus.DECLINED,
+            who=_team_manager,
+            label=str(_("Decline")),
+            effects=(_mail_join_decided,),
         ),
     ],
 )

@@ -135,6 +135,11 @@ class Facility(BaseModel):
     def is_read_only(self) -> bool:
         return self.status in {FacilityStatus.LAPSED, FacilityStatus.REJECTED}
 
+    @property
+    def is_enrolled(self) -> bool:
+        """An Enrolled Centre: it shows the seal (and, when listed, is on the public registry)."""
+        return self.status == FacilityStatus.ENROLLED
+
 
 class FacilityVolume(models.Model):
     """Yearly therapeutic IO procedures of one category, as declared at registration."""
@@ -178,6 +183,10 @@ class Membership(BaseModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.facility}"
 
+    @property
+    def is_authorised_representative(self) -> bool:
+        return self.role == FacilityRoleName.AUTHORISED_REPRESENTATIVE
+
 
 class JoinRequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -190,6 +199,7 @@ class JoinRequest(BaseModel):
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    # Changed only through facilities.lifecycle.JOIN_REQUEST_LIFECYCLE.
     status = models.CharField(
         _("status"), max_length=12, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
     )
@@ -207,13 +217,23 @@ class JoinRequest(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["facility", "user"],
-                condition=Q(status="pending"),
+                condition=Q(status=JoinRequestStatus.PENDING),
                 name="one_pending_join_request",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.facility}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == JoinRequestStatus.APPROVED
+
+    @property
+    def status_badge(self) -> str:
+        return {JoinRequestStatus.APPROVED: "ok", JoinRequestStatus.DECLINED: "core"}.get(
+            JoinRequestStatus(self.status), "warn"
+        )
 
 
 class Invitation(BaseModel):

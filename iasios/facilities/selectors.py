@@ -53,7 +53,9 @@ def team(facility: Facility) -> list[Membership]:
 
 
 def pending_join_requests(facility: Facility) -> QuerySet[JoinRequest]:
-    return JoinRequest.objects.filter(facility=facility, status=JoinRequestStatus.PENDING).select_related("user")
+    return JoinRequest.objects.filter(facility=facility, status=JoinRequestStatus.PENDING).select_related(
+        "facility", "user"
+    )
 
 
 def pending_invitations(facility: Facility) -> QuerySet[Invitation]:
@@ -93,13 +95,15 @@ def facilities_for_user(user: Any) -> FacilityQuerySet:
 class OfficeFilters:
     status: str = ""
     country: str = ""
-    overdue: bool = False
     q: str = ""
 
 
-def facilities_for_office(filters: OfficeFilters) -> QuerySet[Facility]:
-    """The office's facility list: filters, search, member and pending-request counts in one query."""
-    qs = Facility.objects.all()
+def facilities_for_office(filters: OfficeFilters, among: QuerySet[Any, Any] | None = None) -> QuerySet[Facility]:
+    """The office's facility list: filters, search, member and pending-request counts in one query.
+
+    `among`: a subquery of facility ids to keep (e.g. billing's facilities with an overdue invoice).
+    """
+    qs = Facility.objects.all() if among is None else Facility.objects.filter(pk__in=among)
     if filters.status in FacilityStatus.values:
         qs = qs.filter(status=filters.status)
     if filters.country:
@@ -107,10 +111,6 @@ def facilities_for_office(filters: OfficeFilters) -> QuerySet[Facility]:
     if filters.q.strip():
         term = filters.q.strip()
         qs = qs.filter(Q(name__icontains=term) | Q(institution__icontains=term) | Q(city__icontains=term))
-    if filters.overdue:
-        from iasios.billing.selectors import facility_ids_with_overdue_invoices
-
-        qs = qs.filter(pk__in=facility_ids_with_overdue_invoices())
     return (
         qs.select_related("possible_duplicate_of")
         .annotate(

@@ -1,6 +1,8 @@
 """Writes about facilities: registration, activation, facility code, team, lifecycle.
 
-Pages, the API and billing call these; none of the rules below live anywhere else.
+Pages, the API and billing call these; none of the rules below live anywhere else. A service
+that will not do what it was asked raises a refusal (core.refusals): NotPermitted for the
+person, Invalid for the data, Conflict (the lifecycles' TransitionNotAllowed) for the state.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from iasios.accounts.models import User
 from iasios.accounts.roles import FacilityRoleName
 from iasios.core.events import record_event
+from iasios.core.refusals import Invalid, NotPermitted
 from iasios.facilities import notifications
 from iasios.facilities.access import (
     can_handover,
@@ -30,7 +33,7 @@ from iasios.facilities.access import (
     forget_facility_role,
     is_programme_staff,
 )
-from iasios.facilities.lifecycle import FACILITY_LIFECYCLE
+from iasios.facilities.lifecycle import FACILITY_LIFECYCLE, JOIN_REQUEST_LIFECYCLE, may
 from iasios.facilities.models import (
     JOINABLE_STATES,
     Facility,
@@ -107,25 +110,22 @@ def volume_total(volumes: dict[str, int], programme: ProgrammeSettings) -> int:
     known = {code for code, _label in programme.procedure_categories}
     unknown = sorted(set(volumes) - known)
     if unknown:
-        raise ValidationError(
-            {"volumes": _("Unknown procedure categories: %(codes)s.") % {"codes": ", ".join(unknown)}}
-        )
+        raise Invalid(_("Unknown procedure categories: %(codes)s.") % {"codes": ", ".join(unknown)}, field="volumes")
     if any(int(v) < 0 for v in volumes.values()):
-        raise ValidationError({"volumes": _("Volumes cannot be negative.")})
+        raise Invalid(_("Volumes cannot be negative."), field="volumes")
     return sum(int(volumes.get(code, 0) or 0) for code in known)
 
 
 def check_eligibility(volumes: dict[str, int], programme: ProgrammeSettings) -> int:
     total = volume_total(volumes, programme)
     if total < programme.volume_threshold:
-        raise ValidationError(
-            {
-                "volumes": _(
-                    "The programme is open to services performing at least %(threshold)s therapeutic IO "
-                    "procedures a year; the volumes entered add up to %(total)s."
-                )
-                % {"threshold": programme.volume_threshold, "total": total}
-            }
+        raise Invalid(
+            _(
+                "The programme is open to services performing at least %(threshold)s therapeutic IO "
+                "procedures a year; the volumes entered add up to %(total)s."
+            )
+            % {"threshold": programme.volume_threshold, "total": total},
+            field="volumes",
         )
     return total
 
@@ -146,19 +146,16 @@ def facility_register(
     if (user is None) == (account is None):
         raise ValueError("pass exactly one of user and account")
     if user is not None and not can_register_facility(user):
-        raise PermissionDenied(_("Programme staff cannot register a facility."))
+        raise NotPermitted(_("Programme staff cannot register a facility."))
     programme = current_programme_settings()
     total = check_eligibility(data.volumes, programme)
     if not data.approval_attested:
-        raise ValidationError(
-            {
-                "approval_attested": _(
-                    "Confirm that the head of department or hospital director approved the application."
-                )
-            }
+        raise Invalid(
+            _("Confirm that the head of department or hospital director approved the application."),
+            field="approval_attested",
         )
     if not data.independent and not data.institution.strip():
-        raise ValidationError({"institution": _("Name the parent institution, or tick “independent facility”.")})
+        raise Invalid(_("Name the parent institution, or tick “independent facility”."), field="institution")
 
     if account is not None:
         email = account.email.strip().lower()
@@ -166,14 +163,15 @@ def facility_register(
             User.objects.filter(email__iexact=email).exists()
             or EmailAddress.objects.filter(email__iexact=email).exists()
         ):
-            raise ValidationError(
-                {"email": _("An account with this e-mail address exists. Log in first, then register the facility.")}
+            raise Invalid(
+                _("An account with this e-mail address exists. Log in first, then register the facility."),
+                field="email",
             )
         candidate = User(email=email, name=account.name.strip())
         try:
             validate_password(account.password, candidate)
         except ValidationError as exc:
-            raise ValidationError({"password1": exc.messages}) from exc
+            raise Invalid(" ".join(exc.messages), field="password1") from exc
         user = User.objects.create_user(email=email, password=account.password, name=account.name.strip())
         EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
     assert user is not None
@@ -364,7 +362,7 @@ def invitations_accept(*, user: User) -> list[Membership]:
 def facility_code_regenerate(*, facility: Facility, actor: Any) -> str:
     """Give the facility a new code; the old one stops working at once."""
     if not can_regenerate_code(actor, facility):
-        raise PermissionDenied(_("Only the authorised representative or the contact person can change the code."))
+        raise NotPermitted(_("Only the authorised representative or the contact person can change the code."))
     locked = Facility.objects.select_for_update().get(pk=facility.pk)
     code = new_facility_code()
     while Facility.objects.filter(code=code).exists():  # 31^12 codes: practically never loops
@@ -380,17 +378,17 @@ def facility_code_regenerate(*, facility: Facility, actor: Any) -> str:
 # --- joining --------------------------------------------------------------------------------
 
 
-def _refuse(message: str, field: str = "code") -> ValidationError:
-    return ValidationError({field: message})
+def _refuse(message: str) -> Invalid:
+    return Invalid(message, field="code")
 
 
 @transaction.atomic
 def join_request_create(*, user: Any, code: str) -> JoinRequest:
     """Ask to join the facility holding `code`; the representative or contact person decides."""
     if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied(_("Log in to join a facility."))
+        raise NotPermitted(_("Log in to join a facility."))
     if is_programme_staff(user):
-        raise PermissionDenied(_("Programme staff cannot join a facility."))
+        raise NotPermitted(_("Programme staff cannot join a facility."))
     normalised = normalise_facility_code(code)
     facility = Facility.objects.filter(code=normalised).first() if normalised else None
     if facility is None or facility.status in {FacilityStatus.PENDING_ACTIVATION, FacilityStatus.REJECTED}:
@@ -420,9 +418,11 @@ def join_request_create(*, user: Any, code: str) -> JoinRequest:
         )
     try:
         with transaction.atomic():
-            join_request = JoinRequest.objects.create(facility=facility, user=user)
+            # The initial state; every later change goes through JOIN_REQUEST_LIFECYCLE.
+            join_request = JoinRequest.objects.create(facility=facility, user=user, status=JoinRequestStatus.PENDING)
     except IntegrityError as exc:  # a second request raced the first
         raise _refuse(_("You already asked to join %(facility)s.") % {"facility": facility.name}) from exc
+    record_event(obj=join_request, action="requested", actor=user, to_state=JoinRequestStatus.PENDING)
     record_event(
         obj=facility, action="join_requested", actor=user, data={"user": str(user.pk), "request": str(join_request.pk)}
     )
@@ -430,61 +430,65 @@ def join_request_create(*, user: Any, code: str) -> JoinRequest:
     return join_request
 
 
-def _lock_pending(join_request: JoinRequest) -> JoinRequest:
+def _refuse_unless_answerer(join_request: JoinRequest, transition: str, actor: Any) -> None:
+    if not JOIN_REQUEST_LIFECYCLE[transition].who(actor, join_request):
+        raise NotPermitted(_("Only the authorised representative or the contact person can answer requests to join."))
+
+
+def _lock_open(join_request: JoinRequest, transition: str) -> JoinRequest:
+    """The request, locked, when `transition` may be taken on it now.
+
+    The rule is the lifecycle's source state and guard; a request already answered, or a
+    facility that takes no staff now, is refused as invalid (the API's 422).
+    """
+    rule = JOIN_REQUEST_LIFECYCLE[transition]
     locked = JoinRequest.objects.select_for_update().select_related("facility", "user").get(pk=join_request.pk)
-    if locked.status != JoinRequestStatus.PENDING:
-        raise ValidationError({"request": _("This request was already answered.")})
+    if locked.status not in rule.sources:
+        raise Invalid(_("This request was already answered."), field="request")
+    refusal = rule.guard(locked) if rule.guard is not None else None
+    if refusal:
+        raise Invalid(refusal, field="request")
     return locked
 
 
 @transaction.atomic
 def join_request_approve(*, join_request: JoinRequest, actor: Any, role: str) -> Membership:
-    facility = join_request.facility
-    if not can_manage_team(actor, facility):
-        raise PermissionDenied(_("Only the authorised representative or the contact person can approve."))
+    _refuse_unless_answerer(join_request, "approve", actor)
     if role not in JOIN_ROLES:
-        raise ValidationError({"role": _("Choose contributor, read-only or contact person.")})
-    locked = _lock_pending(join_request)
-    if locked.facility.status not in JOINABLE_STATES:
-        raise ValidationError(
-            {"request": _("%(facility)s cannot take new staff in its current state.") % {"facility": facility.name}}
-        )
+        raise Invalid(_("Choose contributor, read-only or contact person."), field="role")
+    locked = _lock_open(join_request, "approve")
     if is_programme_staff(locked.user):
-        raise ValidationError({"request": _("Programme staff cannot join a facility.")})
-    locked.status = JoinRequestStatus.APPROVED
-    locked.role = role
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "role", "decided_by", "decided_at", "updated_at"])
+        # Not a guard: it would cost a query per request on the team list, and joining refuses staff.
+        raise Invalid(_("Programme staff cannot join a facility."), field="request")
+    JOIN_REQUEST_LIFECYCLE.apply(
+        join_request,
+        "approve",
+        actor=actor,
+        data={"role": role},
+        changes={"role": role, "decided_by": actor, "decided_at": timezone.now()},
+    )
     record_event(
         obj=locked.facility, action="join_approved", actor=actor, data={"user": str(locked.user_id), "role": role}
     )
-    membership = _add_member(locked.facility, locked.user, role, actor=actor)
-    join_request.status = locked.status
-    notifications.join_decided(locked)
-    return membership
+    return _add_member(locked.facility, locked.user, role, actor=actor)
 
 
 @transaction.atomic
 def join_request_decline(*, join_request: JoinRequest, actor: Any, reason: str = "") -> JoinRequest:
-    if not can_manage_team(actor, join_request.facility):
-        raise PermissionDenied(_("Only the authorised representative or the contact person can decline."))
-    locked = _lock_pending(join_request)
-    locked.status = JoinRequestStatus.DECLINED
-    locked.reason = reason.strip()
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
-    record_event(
-        obj=locked.facility,
-        action="join_declined",
+    _refuse_unless_answerer(join_request, "decline", actor)
+    locked = _lock_open(join_request, "decline")
+    reason = reason.strip()
+    JOIN_REQUEST_LIFECYCLE.apply(
+        join_request,
+        "decline",
         actor=actor,
-        reason=locked.reason,
-        data={"user": str(locked.user_id)},
+        reason=reason,
+        changes={"reason": reason, "decided_by": actor, "decided_at": timezone.now()},
     )
-    join_request.status = locked.status
-    notifications.join_decided(locked)
-    return locked
+    record_event(
+        obj=locked.facility, action="join_declined", actor=actor, reason=reason, data={"user": str(locked.user_id)}
+    )
+    return join_request
 
 
 @transaction.atomic
@@ -492,14 +496,11 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     """Managers remove members; the authorised representative is handed over, never removed."""
     facility = membership.facility
     if not can_manage_team(actor, facility):
-        raise PermissionDenied(_("Only the authorised representative or the contact person can remove members."))
+        raise NotPermitted(_("Only the authorised representative or the contact person can remove members."))
     if membership.role == FacilityRoleName.AUTHORISED_REPRESENTATIVE:
-        raise ValidationError(
-            {
-                "member": _(
-                    "The authorised representative cannot be removed; hand the role over to another member first."
-                )
-            }
+        raise Invalid(
+            _("The authorised representative cannot be removed; hand the role over to another member first."),
+            field="member",
         )
     user = membership.user
     role = membership.role
@@ -517,13 +518,13 @@ def representative_handover(
     The previous holder stays in the team, by default as contact person (they know the file).
     """
     if not can_handover(actor, facility):
-        raise PermissionDenied(_("Only the authorised representative or the office can hand the role over."))
+        raise NotPermitted(_("Only the authorised representative or the office can hand the role over."))
     if to.facility_id != facility.pk:
-        raise ValidationError({"member": _("The new representative must already be a member of this facility.")})
+        raise Invalid(_("The new representative must already be a member of this facility."), field="member")
     if to.role == FacilityRoleName.AUTHORISED_REPRESENTATIVE:
-        raise ValidationError({"member": _("This person already is the authorised representative.")})
+        raise Invalid(_("This person already is the authorised representative."), field="member")
     if previous_holder_role not in (FacilityRoleName.CONTACT_PERSON, FacilityRoleName.CONTRIBUTOR):
-        raise ValidationError({"previous_holder_role": _("The previous holder becomes contact person or contributor.")})
+        raise Invalid(_("The previous holder becomes contact person or contributor."), field="previous_holder_role")
     Facility.objects.select_for_update().get(pk=facility.pk)
     current = Membership.objects.filter(facility=facility, role=FacilityRoleName.AUTHORISED_REPRESENTATIVE).first()
     if current is not None:
@@ -553,19 +554,22 @@ def representative_handover(
 # --- lifecycle ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def facility_confirm(*, facility: Facility, actor: Any, sponsor: str = "") -> Facility:
-    """The office confirms a registration; the enrolment invoice is issued in the same transaction."""
-    from iasios.billing.services import invoice_issue_enrolment
+    """The facility side of the office's confirmation (the transition and its event).
 
+    The office confirms through billing (`billing.services.enrolment_confirm`), which takes this
+    transition and issues the enrolment invoice in the same transaction.
+    """
+    if not may("confirm", actor, facility):
+        raise NotPermitted(_("Only the programme office decides on registrations."))
     sponsor = sponsor.strip()
-    updated = FACILITY_LIFECYCLE.apply(facility, "confirm", actor=actor, data={"sponsor": sponsor} if sponsor else None)
-    invoice_issue_enrolment(facility=updated, actor=actor, sponsor=sponsor)
-    return updated
+    return FACILITY_LIFECYCLE.apply(facility, "confirm", actor=actor, data={"sponsor": sponsor} if sponsor else None)
 
 
 def facility_reject(*, facility: Facility, actor: Any, reason: str) -> Facility:
     """The office rejects a registration; the reason is e-mailed to the registrant."""
+    if not may("reject", actor, facility):
+        raise NotPermitted(_("Only the programme office decides on registrations."))
     return FACILITY_LIFECYCLE.apply(facility, "reject", actor=actor, reason=reason.strip())
 
 

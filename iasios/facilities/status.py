@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -18,11 +17,8 @@ class NextStep:
     tone: str = "info"  # info | warn | ok | bad
 
 
-def _open_invoices(invoices: Sequence[Any]) -> list[Any]:
-    return [i for i in invoices if getattr(i, "status", "") == "issued"]
-
-
-def next_step(facility: Facility, invoices: Sequence[Any] = ()) -> NextStep:
+def next_step(facility: Facility, to_pay: Sequence[str] = ()) -> NextStep:
+    """`to_pay`: numbers of the documents the facility has to pay now, as far as the viewer may see them."""
     status = facility.status
     if status == FacilityStatus.PENDING_ACTIVATION:
         return NextStep(
@@ -39,8 +35,7 @@ def next_step(facility: Facility, invoices: Sequence[Any] = ()) -> NextStep:
             ),
         )
     if status in (FacilityStatus.AWAITING_PAYMENT, FacilityStatus.LAPSED):
-        open_ones = _open_invoices(invoices)
-        numbers = ", ".join(str(i.number) for i in open_ones)
+        numbers = ", ".join(to_pay)
         if status == FacilityStatus.LAPSED:
             title = _("Membership lapsed: pay the annual invoice")
             detail = _("The application is read-only and the seal is hidden until the open invoice is paid.")

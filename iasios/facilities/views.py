@@ -1,6 +1,7 @@
 """Facility pages: registration, activation, joining by code, the facility dashboard and its team.
 
-Views are thin: they check access (access.py), call a service and show the result.
+Views are thin: they check access (access.py), call a service and show the result; a service's
+refusal goes onto the form (`refusal_on`) or into a message (`refusal_as_message`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -19,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iasios.accounts.roles import FacilityRoleName
-from iasios.billing.access import can_view_billing
-from iasios.billing.selectors import invoices_for_facility
 from iasios.core.events import timeline
+from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.facilities import access, selectors, services
 from iasios.facilities.forms import (
     AccountForm,
@@ -30,28 +30,18 @@ from iasios.facilities.forms import (
     ConsentForm,
     DeclineForm,
     FacilityForm,
+    FormGroup,
     HandoverForm,
     JoinForm,
     PeopleForm,
     VolumeForm,
     registration_input,
 )
+from iasios.facilities.lifecycle import JOIN_REQUEST_LIFECYCLE
 from iasios.facilities.models import Facility, JoinRequest, Membership
+from iasios.facilities.parts import dashboard_parts, to_pay
 from iasios.facilities.status import next_step
 from iasios.standards.selectors import current_programme_settings
-
-
-def add_service_errors(forms: list[Form], exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it names (or on top of the first form)."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = next((f for f in forms if field in f.fields), None)
-        if target is not None:
-            target.add_error(field, errors)
-        else:
-            forms[0].add_error(None, errors)
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -77,15 +67,12 @@ def register(request: HttpRequest) -> HttpResponse:
         payload = registration_input(
             facility_form, volume_form, approval_form, people_form, consent_form, me_name=me_name, me_email=me_email
         )
-        try:
+        with refusal_on(FormGroup(forms)):
             registration = services.facility_register(
                 data=payload,
                 user=None if anonymous else request.user,  # type: ignore[arg-type]
                 account=account_form.account() if account_form is not None else None,
             )
-        except ValidationError as exc:
-            add_service_errors(forms, exc)
-        else:
             for warning in registration.warnings:
                 messages.warning(request, warning)
             request.session["facilities_registered_email"] = registration.registrant.email
@@ -160,11 +147,8 @@ def join(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Programme staff cannot join a facility."))
     form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             join_request = services.join_request_create(user=request.user, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            add_service_errors([form], exc)
-        else:
             messages.success(
                 request,
                 _("Your request to join %(facility)s is sent. You will get an e-mail when it is answered.")
@@ -205,28 +189,43 @@ def dashboard(request: HttpRequest, pk: Any) -> HttpResponse:
     return render(request, "facilities/dashboard.html", dashboard_context(request, facility))
 
 
-def dashboard_context(request: HttpRequest, facility: Facility) -> dict[str, Any]:
-    user = request.user
-    role = access.facility_role(user, facility)
+def join_request_rows(user: Any, facility: Facility) -> list[dict[str, Any]]:
+    """Open requests to join, each with the answers this user may give now (the lifecycle's rule)."""
+    rows = []
+    for join_request in selectors.pending_join_requests(facility):
+        actions = {t.name for t in JOIN_REQUEST_LIFECYCLE.available(join_request, user)}
+        if actions:
+            rows.append({"request": join_request, "actions": actions})
+    return rows
+
+
+def team_context(user: Any, facility: Facility) -> dict[str, Any]:
+    """What the team section (facilities/includes/team.html) shows this user."""
     members = selectors.team(facility)
     manage = access.can_manage_team(user, facility)
-    show_invoices = can_view_billing(user, facility)
-    invoices = list(invoices_for_facility(facility)) if show_invoices else []
     return {
-        "facility": facility,
-        "role_label": FacilityRoleName(role).label if role else "",
         "members": members,
         "can_manage_team": manage,
-        "can_see_code": access.can_see_code(user, facility),
         "can_handover": access.can_handover(user, facility) and len(members) > 1,
         "handover_form": HandoverForm(members=members),
-        "join_requests": list(selectors.pending_join_requests(facility)) if manage else [],
+        "join_requests": join_request_rows(user, facility) if manage else [],
         "invitations": list(selectors.pending_invitations(facility)) if manage else [],
         "approve_form": ApproveForm(),
         "decline_form": DeclineForm(),
-        "show_invoices": show_invoices,
-        "invoices": invoices,
-        "next_step": next_step(facility, invoices),
+    }
+
+
+def dashboard_context(request: HttpRequest, facility: Facility) -> dict[str, Any]:
+    user = request.user
+    role = access.facility_role(user, facility)
+    parts = dashboard_parts(user, facility)
+    return {
+        "facility": facility,
+        "role_label": FacilityRoleName(role).label if role else "",
+        **team_context(user, facility),
+        "can_see_code": access.can_see_code(user, facility),
+        "parts": parts,
+        "next_step": next_step(facility, to_pay(parts)),
         "events": timeline(facility)[:50],
         "volumes": list(facility.volumes.all()),
     }
@@ -242,16 +241,10 @@ def _back(request: HttpRequest, facility: Facility) -> HttpResponse:
     return redirect("facilities:dashboard", pk=facility.pk)
 
 
-def _error_message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 @login_required
 @require_POST
 def code_regenerate(request: HttpRequest, pk: Any) -> HttpResponse:
     facility = _facility_for_action(request, pk)
-    if not access.can_regenerate_code(request.user, facility):
-        raise PermissionDenied
     services.facility_code_regenerate(facility=facility, actor=request.user)
     messages.success(request, _("The facility has a new code; the old one no longer works."))
     return redirect("facilities:dashboard", pk=facility.pk)
@@ -265,20 +258,11 @@ def _pending_request(facility: Facility, request_pk: Any) -> JoinRequest:
 @require_POST
 def request_approve(request: HttpRequest, pk: Any, request_pk: Any) -> HttpResponse:
     facility = _facility_for_action(request, pk)
-    if not access.can_manage_team(request.user, facility):
-        raise PermissionDenied
     join_request = _pending_request(facility, request_pk)
     form = ApproveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a role for the new member."))
-        return _back(request, facility)
-    try:
-        membership = services.join_request_approve(
-            join_request=join_request, actor=request.user, role=form.cleaned_data["role"]
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
+    role = form.cleaned_data["role"] if form.is_valid() else ""
+    with refusal_as_message(request):
+        membership = services.join_request_approve(join_request=join_request, actor=request.user, role=role)
         messages.success(
             request,
             _("%(name)s joined as %(role)s.") % {"name": membership.user, "role": membership.get_role_display()},
@@ -290,16 +274,11 @@ def request_approve(request: HttpRequest, pk: Any, request_pk: Any) -> HttpRespo
 @require_POST
 def request_decline(request: HttpRequest, pk: Any, request_pk: Any) -> HttpResponse:
     facility = _facility_for_action(request, pk)
-    if not access.can_manage_team(request.user, facility):
-        raise PermissionDenied
     join_request = _pending_request(facility, request_pk)
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
+    with refusal_as_message(request):
         services.join_request_decline(join_request=join_request, actor=request.user, reason=reason)
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
         messages.success(request, _("The request of %(name)s is declined.") % {"name": join_request.user})
     return _back(request, facility)
 
@@ -308,16 +287,11 @@ def request_decline(request: HttpRequest, pk: Any, request_pk: Any) -> HttpRespo
 @require_POST
 def member_remove(request: HttpRequest, pk: Any, member_pk: Any) -> HttpResponse:
     facility = _facility_for_action(request, pk)
-    if not access.can_manage_team(request.user, facility):
-        raise PermissionDenied
     membership = get_object_or_404(
         Membership.objects.select_related("user", "facility"), pk=member_pk, facility=facility
     )
-    try:
+    with refusal_as_message(request):
         services.membership_remove(membership=membership, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
         messages.success(request, _("%(name)s is no longer a member.") % {"name": membership.user})
     return _back(request, facility)
 
@@ -337,15 +311,12 @@ def handover(request: HttpRequest, pk: Any) -> HttpResponse:
     if target is None:
         messages.error(request, _("Choose an existing member as the new authorised representative."))
         return _back(request, facility)
-    try:
+    with refusal_as_message(request):
         services.representative_handover(
             facility=facility,
             to=target,
             actor=request.user,
             previous_holder_role=form.cleaned_data["previous_holder_role"],
         )
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
         messages.success(request, _("%(name)s is now the authorised representative.") % {"name": target.user})
     return _back(request, facility)

@@ -342,25 +342,6 @@ def test_handover_refusals(cast: Any) -> None:
 # --- lifecycle ------------------------------------------------------------------------------
 
 
-def test_confirm_issues_the_enrolment_invoice_in_the_same_transaction(cast: Any, fake_invoice: list[Any]) -> None:
-    facility = services.facility_confirm(facility=cast.facility, actor=cast.office, sponsor=" Grant Fund ")
-    assert facility.status == FacilityStatus.AWAITING_PAYMENT
-    assert fake_invoice == [{"facility": facility, "actor": cast.office, "sponsor": "Grant Fund"}]
-    event = Event.objects.for_object(facility).get(action="confirm")
-    assert (event.from_state, event.to_state, event.actor) == ("registered", "awaiting_payment", cast.office)
-
-
-def test_confirm_rolls_back_when_invoicing_fails(cast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(**kwargs: Any) -> None:
-        raise RuntimeError("no invoice")
-
-    monkeypatch.setattr("iasios.billing.services.invoice_issue_enrolment", boom)
-    with pytest.raises(RuntimeError):
-        services.facility_confirm(facility=cast.facility, actor=cast.office)
-    assert Facility.objects.get(pk=cast.facility.pk).status == FacilityStatus.REGISTERED
-    assert "confirm" not in actions(cast.facility)
-
-
 def test_only_office_confirms_and_rejects(cast: Any, fake_invoice: list[Any]) -> None:
     with pytest.raises(PermissionDenied):
         services.facility_confirm(facility=cast.facility, actor=cast.representative)

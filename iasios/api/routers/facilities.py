@@ -1,7 +1,9 @@
 """Facilities through the API: visible facilities, team, join requests, facility code, office decisions.
 
-Same services and access rules as the pages (iasios.facilities.services / .access). A facility
-the token's owner may not see answers 404; an action they may not take answers 403.
+Same services and access rules as the pages (iasios.facilities.services / .access; confirming a
+registration is billing's `enrolment_confirm`, which issues the enrolment invoice). A facility
+the token's owner may not see answers 404; the services' refusals are mapped by the API's one
+handler (403 who may not, 409 the state, 422 the data).
 """
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from iasios.api.api import ErrorOut
+from iasios.billing.services import enrolment_confirm
+from iasios.core.refusals import Invalid, NotPermitted
 from iasios.facilities import access, selectors, services
-from iasios.facilities.models import Facility, JoinRequest
+from iasios.facilities.lifecycle import may
+from iasios.facilities.models import Facility, FacilityStatus, JoinRequest, JoinRequestStatus
 
 router = Router(tags=["facilities"])
 
@@ -36,7 +42,7 @@ class FacilityOut(Schema):
     institution: str = Field(description="Empty when independent.")
     city: str
     country: str = Field(description="ISO 3166-1 alpha-2 code.")
-    status: str = Field(description="pending_activation, registered, awaiting_payment, enrolled, lapsed or rejected.")
+    status: str = Field(description=", ".join(FacilityStatus.values) + ".")
     listed_publicly: bool
     enrolled_on: date | None = Field(None, description="Membership anniversary; set on first enrolment.")
     your_role: str | None = Field(None, description="The token owner's facility role, if a member.")
@@ -71,7 +77,7 @@ class JoinRequestOut(Schema):
     facility_name: str
     user_id: UUID
     user_name: str
-    status: str = Field(description="pending, approved or declined.")
+    status: str = Field(description=", ".join(JoinRequestStatus.values) + ".")
     role: str = Field(description="The role given on approval; empty otherwise.")
     reason: str
     created_at: datetime
@@ -181,15 +187,11 @@ def member_list(request: HttpRequest, pk: UUID) -> list[dict[str, Any]]:
 @router.post("/{uuid:pk}/code", response={200: CodeOut, **ERRORS}, summary="Replace the facility code")
 def code_regenerate(request: HttpRequest, pk: UUID) -> dict[str, str]:
     facility = _visible(request, pk)
-    if not access.can_regenerate_code(request.user, facility):
-        raise PermissionDenied("Only the authorised representative or the contact person can change the code.")
     return {"code": services.facility_code_regenerate(facility=facility, actor=request.user)}
 
 
 @router.post("/join-requests", response={201: JoinRequestOut, **ERRORS}, summary="Ask to join with a facility code")
 def join_request_create(request: HttpRequest, payload: JoinRequestIn) -> Status:
-    if not access.can_request_join(request.user):
-        raise PermissionDenied("Programme staff cannot join a facility.")
     jr = services.join_request_create(user=request.user, code=payload.code)
     return Status(201, _join_request_out(jr))
 
@@ -202,10 +204,8 @@ def join_request_list(request: HttpRequest, pk: UUID) -> list[dict[str, Any]]:
     return [_join_request_out(jr) for jr in selectors.pending_join_requests(facility).select_related("facility")]
 
 
-def _manageable_request(request: HttpRequest, pk: UUID, request_pk: UUID) -> JoinRequest:
+def _join_request(request: HttpRequest, pk: UUID, request_pk: UUID) -> JoinRequest:
     facility = _visible(request, pk)
-    if not access.can_manage_team(request.user, facility):
-        raise PermissionDenied("Only the authorised representative or the contact person can answer requests.")
     return get_object_or_404(JoinRequest.objects.select_related("facility", "user"), pk=request_pk, facility=facility)
 
 
@@ -215,7 +215,7 @@ def _manageable_request(request: HttpRequest, pk: UUID, request_pk: UUID) -> Joi
     summary="Approve a request, giving a role",
 )
 def join_request_approve(request: HttpRequest, pk: UUID, request_pk: UUID, payload: ApproveIn) -> dict[str, Any]:
-    jr = _manageable_request(request, pk, request_pk)
+    jr = _join_request(request, pk, request_pk)
     m = services.join_request_approve(join_request=jr, actor=request.user, role=payload.role)
     return {"id": m.pk, "user_id": m.user_id, "name": str(m.user), "email": m.user.email, "role": m.role}
 
@@ -226,29 +226,30 @@ def join_request_approve(request: HttpRequest, pk: UUID, request_pk: UUID, paylo
     summary="Decline a request",
 )
 def join_request_decline(request: HttpRequest, pk: UUID, request_pk: UUID, payload: DeclineIn) -> dict[str, Any]:
-    jr = _manageable_request(request, pk, request_pk)
+    jr = _join_request(request, pk, request_pk)
     declined = services.join_request_decline(join_request=jr, actor=request.user, reason=payload.reason)
     return _join_request_out(declined)
 
 
-def _office_facility(request: HttpRequest, pk: UUID) -> Facility:
-    facility = _visible(request, pk)
-    if not access.is_office(request.user):
-        raise PermissionDenied("Only the programme office decides on registrations.")
-    return facility
-
-
-@router.post("/{uuid:pk}/confirm", response={200: FacilityOut, **ERRORS}, summary="Office: confirm a registration")
+@router.post(
+    "/{uuid:pk}/confirm",
+    response={200: FacilityOut, **ERRORS},
+    summary="Office: confirm a registration",
+    description="The facility then awaits payment of its enrolment invoice, issued at once.",
+)
 def facility_confirm(request: HttpRequest, pk: UUID, payload: ConfirmIn) -> dict[str, Any]:
-    facility = _office_facility(request, pk)
-    updated = services.facility_confirm(facility=facility, actor=request.user, sponsor=payload.sponsor)
+    facility = _visible(request, pk)
+    updated = enrolment_confirm(facility=facility, actor=request.user, sponsor=payload.sponsor)
     return _facility_out(request.user, updated)
 
 
 @router.post("/{uuid:pk}/reject", response={200: FacilityOut, **ERRORS}, summary="Office: reject a registration")
 def facility_reject(request: HttpRequest, pk: UUID, payload: RejectIn) -> dict[str, Any]:
-    facility = _office_facility(request, pk)
+    facility = _visible(request, pk)
+    # Who may comes before what was sent (403 before 422), as the service would say it.
+    if not may("reject", request.user, facility):
+        raise NotPermitted(_("Only the programme office decides on registrations."))
     if not payload.reason.strip():
-        raise ValidationError({"reason": "A reason is required."})
+        raise Invalid(_("A reason is required."), field="reason")
     updated = services.facility_reject(facility=facility, actor=request.user, reason=payload.reason)
     return _facility_out(request.user, updated)

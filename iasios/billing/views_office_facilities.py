@@ -1,32 +1,41 @@
-"""Programme office pages about facilities, mounted under /office/facilities/."""
+"""The programme office's facility pages, mounted under /office/facilities/.
+
+They stand in billing, above facilities, because they show the facility's invoices, filter on
+overdue ones, and confirming a registration issues the enrolment invoice
+(`services.enrolment_confirm`). The decision buttons come from the facility lifecycle's
+`available()`; the services refuse by the same rule.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
-from iasios.billing.selectors import invoices_for_facility
+from iasios.billing import selectors as billing_selectors
+from iasios.billing import services
 from iasios.core.events import timeline
 from iasios.core.exports import export_response
-from iasios.core.statemachine import TransitionNotAllowed
-from iasios.facilities import selectors, services
+from iasios.core.refusals import refusal_on
+from iasios.facilities import selectors
+from iasios.facilities import services as facility_services
 from iasios.facilities.countries import COUNTRY_NAMES
-from iasios.facilities.forms import ApproveForm, ConfirmForm, HandoverForm, RejectForm
+from iasios.facilities.forms import ConfirmForm, RejectForm
 from iasios.facilities.lifecycle import FACILITY_LIFECYCLE
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.facilities.tables import facility_table
+from iasios.facilities.views import team_context
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 PAGE_SIZE = 25
+DETAIL = "billing/office/facility_detail.html"
 
 
 @office_only
@@ -34,10 +43,11 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.OfficeFilters(
         status=request.GET.get("status", ""),
         country=request.GET.get("country", ""),
-        overdue=request.GET.get("overdue") == "1",
         q=request.GET.get("q", "")[:100],
     )
-    facilities = selectors.facilities_for_office(filters)
+    overdue = request.GET.get("overdue") == "1"
+    among = billing_selectors.facility_ids_with_overdue_invoices() if overdue else None
+    facilities = selectors.facilities_for_office(filters, among=among)
     if (export := export_response(request, facility_table(facilities))) is not None:
         return export
     page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -45,10 +55,11 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "facilities/office/list.html",
+        "billing/office/facility_list.html",
         {
             "page": page,
             "filters": filters,
+            "overdue": overdue,
             "statuses": FacilityStatus.choices,
             "countries": [(c, COUNTRY_NAMES.get(c, c)) for c in selectors.countries_in_use()],
             "querystring": query.urlencode(),
@@ -57,36 +68,32 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, facility: Facility, **forms: Any) -> dict[str, Any]:
-    members = selectors.team(facility)
     available = {t.name for t in FACILITY_LIFECYCLE.available(facility, request.user)}
     return {
         "facility": facility,
         "volumes": list(facility.volumes.all()),
         "volume_total": sum(v.yearly_volume for v in facility.volumes.all()),
-        "members": members,
-        "join_requests": list(selectors.pending_join_requests(facility)),
-        "invitations": list(selectors.pending_invitations(facility)),
-        "invoices": list(invoices_for_facility(facility)),
+        **team_context(request.user, facility),
+        "invoices": list(billing_selectors.invoices_for_facility(facility)),
         "events": timeline(facility)[:100],
         "can_confirm": "confirm" in available,
         "can_reject": "reject" in available,
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
-        "handover_form": HandoverForm(members=members),
-        "can_manage_team": True,
-        "can_handover": len(members) > 1,
-        "approve_form": ApproveForm(),
         "country_name": COUNTRY_NAMES.get(facility.country, facility.country),
     }
 
 
+def _detail(pk: Any) -> Facility:
+    try:
+        return selectors.facility_detail(pk)
+    except Facility.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 @office_only
 def facility_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    try:
-        facility = selectors.facility_detail(pk)
-    except Facility.DoesNotExist:
-        return render(request, "404.html", status=404)
-    return render(request, "facilities/office/detail.html", _detail_context(request, facility))
+    return render(request, DETAIL, _detail_context(request, _detail(pk)))
 
 
 @office_only
@@ -95,17 +102,11 @@ def facility_confirm(request: HttpRequest, pk: Any) -> HttpResponse:
     facility = get_object_or_404(Facility, pk=pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
-        try:
-            services.facility_confirm(facility=facility, actor=request.user, sponsor=form.cleaned_data["sponsor"])
-        except (TransitionNotAllowed, ValidationError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, TransitionNotAllowed) else " ".join(exc.messages))
-        else:
+        with refusal_on(form):
+            services.enrolment_confirm(facility=facility, actor=request.user, sponsor=form.cleaned_data["sponsor"])
             messages.success(request, _("Registration confirmed; the enrolment invoice is issued."))
             return redirect("office_facilities:detail", pk=facility.pk)
-    facility = selectors.facility_detail(pk)
-    return render(
-        request, "facilities/office/detail.html", _detail_context(request, facility, confirm_form=form), status=400
-    )
+    return render(request, DETAIL, _detail_context(request, _detail(pk), confirm_form=form), status=400)
 
 
 @office_only
@@ -114,14 +115,8 @@ def facility_reject(request: HttpRequest, pk: Any) -> HttpResponse:
     facility = get_object_or_404(Facility, pk=pk)
     form = RejectForm(request.POST)
     if form.is_valid():
-        try:
-            services.facility_reject(facility=facility, actor=request.user, reason=form.cleaned_data["reason"])
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
+        with refusal_on(form):
+            facility_services.facility_reject(facility=facility, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Registration rejected; the registrant is informed."))
             return redirect("office_facilities:detail", pk=facility.pk)
-    facility = selectors.facility_detail(pk)
-    return render(
-        request, "facilities/office/detail.html", _detail_context(request, facility, reject_form=form), status=400
-    )
+    return render(request, DETAIL, _detail_context(request, _detail(pk), reject_form=form), status=400)
