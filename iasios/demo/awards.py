@@ -20,6 +20,7 @@ from iasios.applications.models import Cycle
 from iasios.assessment import selectors as assessment_selectors
 from iasios.assessment import services as assessment
 from iasios.assessment.models import AssessorProfile, Assignment
+from iasios.cycles import committee
 from iasios.cycles import services as cycle_services
 from iasios.decisions import services as decisions
 from iasios.decisions.models import Award
@@ -90,7 +91,7 @@ def to_committee(cycle: Cycle, panel: Panel, *, not_met: Iterable[str] = ()) -> 
         actor=panel.office,
         ratings={row.requirement.pk: (row.agreed or "met", "") for row in recon.rows},
     )
-    assessment.send_to_committee(cycle=cycle, actor=panel.office)
+    cycle_services.cycle_send_to_committee(cycle=cycle, actor=panel.office)
 
 
 def decide(cycle: Cycle, panel: Panel, outcome: str, *, on: date | None = None) -> None:
@@ -99,7 +100,7 @@ def decide(cycle: Cycle, panel: Panel, outcome: str, *, on: date | None = None) 
         cycle.refresh_from_db()
         if cycle.status != "with_committee":
             break
-        decisions.vote_cast(cycle=cycle, member=member, outcome=outcome, comment="Agreed with the assessors.", today=on)
+        committee.vote_cast(cycle=cycle, member=member, outcome=outcome, comment="Agreed with the assessors.", today=on)
     cycle.refresh_from_db()
 
 
