@@ -8,6 +8,9 @@ may not take on an object they can see answers 403.
   only through an accepted (or submitted) assignment on that cycle.
 - An assessor sees the other assessor's ratings only once their own review is submitted.
 - Facility members see the evidence requests of their cycles; editors answer them.
+
+Who may take a step of an assignment or an evidence request (accept, submit, answer, …) is the
+transition's `who` in lifecycle.py; pages ask the lifecycle's `available()` for their buttons.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
+from iasios.applications.models import CycleStatus
 from iasios.assessment.models import (
     Assignment,
     AssignmentStatus,
     EvidenceRequest,
-    EvidenceRequestStatus,
 )
 from iasios.assessment.selectors import is_assigned_assessor
 from iasios.facilities.access import facility_role, is_office
@@ -58,10 +61,6 @@ def can_view_assignment(user: Any, assignment: Assignment) -> bool:
     return is_office(user) or assignment.assessor_id == getattr(user, "pk", None)
 
 
-def can_respond(user: Any, assignment: Assignment) -> bool:
-    return assignment.assessor_id == getattr(user, "pk", None) and assignment.status == AssignmentStatus.PROPOSED
-
-
 def can_review(user: Any, assignment: Assignment) -> bool:
     """Open the review page: the assessor of an accepted or submitted assignment."""
     return assignment.assessor_id == getattr(user, "pk", None) and assignment.is_working
@@ -71,7 +70,7 @@ def can_rate(user: Any, assignment: Assignment) -> bool:
     return (
         assignment.assessor_id == getattr(user, "pk", None)
         and assignment.status == AssignmentStatus.ACCEPTED
-        and assignment.cycle.status == "in_assessment"
+        and assignment.cycle.status == CycleStatus.IN_ASSESSMENT
     )
 
 
@@ -115,19 +114,6 @@ def can_view_request(user: Any, request: EvidenceRequest) -> bool:
 
 def can_answer_request_role(user: Any, request: EvidenceRequest) -> bool:
     return facility_role(user, request.cycle.facility) in FACILITY_EDITOR_ROLES
-
-
-def can_answer_request(user: Any, request: EvidenceRequest) -> bool:
-    return request.status == EvidenceRequestStatus.OPEN and can_answer_request_role(user, request)
-
-
-def can_decide_request(user: Any, request: EvidenceRequest) -> bool:
-    """Accept the answer or ask again: the assessor who asked, while their assignment is working."""
-    return (
-        request.status == EvidenceRequestStatus.ANSWERED
-        and request.assignment.assessor_id == getattr(user, "pk", None)
-        and request.assignment.is_working
-    )
 
 
 def can_view_facility_requests(user: Any, cycle: Any) -> bool:

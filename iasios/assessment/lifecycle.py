@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from iasios.applications.models import CycleStatus
 from iasios.assessment.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Assignment,
@@ -36,8 +37,10 @@ def _office_or_system(user: Any, obj: Any) -> bool:
 
 
 def _review_complete(assignment: Assignment) -> str | None:
-    from iasios.assessment.selectors import review_missing
+    from iasios.assessment.reviews import review_missing
 
+    if assignment.cycle.status != CycleStatus.IN_ASSESSMENT:
+        return str(_("The application is not in assessment."))
     missing = review_missing(assignment)
     if not missing:
         return None
@@ -95,7 +98,12 @@ def _facility_editor(user: Any, request: EvidenceRequest) -> bool:
 
 
 def _requesting_assessor(user: Any, request: EvidenceRequest) -> bool:
-    return user is not None and request.assignment.assessor_id == getattr(user, "pk", None)
+    """The assessor who asked, while their assignment is working (accepted or submitted)."""
+    return (
+        user is not None
+        and request.assignment.assessor_id == getattr(user, "pk", None)
+        and request.assignment.is_working
+    )
 
 
 def _requester_or_office(user: Any, request: EvidenceRequest) -> bool:

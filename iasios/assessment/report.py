@@ -3,7 +3,7 @@
 Per requirement the assessor's rating and comment, the facility's claim as frozen in the
 dossier, the evidence requests asked (and whether they were answered) and the visit findings;
 then the case review draw re-run from the stored log and seed. The same readers as the review
-page (`selectors.review_for`) supply the rows, so the report and the page agree.
+page (`reviews.review_for`) supply the rows, so the report and the page agree.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iasios.applications.models import Claim
-from iasios.assessment import selectors
+from iasios.assessment import reviews, selectors
 from iasios.assessment.models import (
     Assignment,
     EvidenceRequest,
@@ -43,7 +43,7 @@ class RatingCount:
 @dataclass
 class AssessorReport:
     assignment: Assignment
-    review: selectors.Review
+    review: reviews.Review
     requests: list[EvidenceRequest]
     visit: Visit | None
     draw: Any  # casereview SampleDraw or None
@@ -88,7 +88,7 @@ def assessor_report(assignment: Assignment, *, now: datetime.datetime | None = N
     """Everything the report shows, in a fixed number of queries (no other assessor's ratings)."""
     from iasios.casereview.selectors import log_draw, procedure_log, verify_draw
 
-    review = selectors.review_for(assignment, others_visible=False)
+    review = reviews.review_for(assignment, others_visible=False)
     requests = _requests_of(assignment)
     # The review rows carry the requests without their messages: give them the full threads.
     by_requirement: dict[int, list[EvidenceRequest]] = {}

@@ -1,22 +1,24 @@
-"""Reads of the assessment: the contract for the other apps, the pages' data, the decision clock.
+"""Reads of the assessment: what the apps above ask of it, the pages' data, the decision clock.
 
-The contract (docs/cycle-lifecycle.md): `is_assigned_assessor`, `recommendation_ready`,
-`recommendation_for`, `consolidated_ratings`. Every page reader costs a fixed number of queries.
-
-What an assessor reads of the facility's work always comes from the frozen dossier snapshot,
-never from the live answers: the assessment is of what was submitted.
+Asked by the apps above: `is_assigned_assessor`, `recommendation_ready`, `recommendation_for`
+(given whether the facility completed a full award term, a fact its caller knows),
+`consolidated_ratings`. One assessor's review is read in `reviews.py`. Every page reader costs a
+fixed number of queries.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from iasios.applications.models import Cycle, Dossier
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.applications import selectors as application_selectors
+from iasios.applications.models import Cycle, CycleKind, CycleStatus, Dossier
 from iasios.assessment import rules
 from iasios.assessment.models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -24,6 +26,7 @@ from iasios.assessment.models import (
     AssessorProfile,
     Assignment,
     AssignmentStatus,
+    Availability,
     ConsolidatedRating,
     EvidenceRequest,
     EvidenceRequestMessage,
@@ -34,12 +37,12 @@ from iasios.assessment.models import (
     Visit,
     VisitFinding,
 )
+from iasios.casereview import selectors as casereview_selectors
 from iasios.standards.models import Requirement
 
 # Two assessors per application (DOMAIN.md §2 step 7). The programme settings carry no such
 # number yet; a setting named `assessors_per_cycle` is read when it exists.
 DEFAULT_ASSESSORS_PER_CYCLE = 2
-PREVIEWABLE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def assessors_per_cycle(cycle: Cycle) -> int:
@@ -81,13 +84,11 @@ def forget_assessor_cache(user: Any) -> None:
 # ----------------------------------------------------------------------------- dossiers
 
 
-DOSSIER_ORDER = ("number", "created_at") if any(f.name == "number" for f in Dossier._meta.fields) else ("created_at",)
+DOSSIER_ORDER = ("number", "created_at")
 
 
 def latest_dossier(cycle: Cycle) -> Dossier | None:
-    from iasios.applications.selectors import latest_dossier as applications_latest
-
-    return applications_latest(cycle)
+    return application_selectors.latest_dossier(cycle)
 
 
 def dossier_revisions(cycle: Cycle) -> list[Dossier]:
@@ -97,39 +98,9 @@ def dossier_revisions(cycle: Cycle) -> list[Dossier]:
     )
 
 
-def _answer_fingerprint(answer: dict[str, Any]) -> tuple[Any, ...]:
-    evidence = tuple(
-        sorted((e.get("document"), (e.get("revision") or {}).get("sha256")) for e in answer.get("evidence", []))
-    )
-    return (answer.get("claim"), answer.get("na_reason"), answer.get("narrative"), evidence)
-
-
-def snapshot_changes(old: Dossier, new: Dossier) -> set[str]:
-    """References of the requirements whose answer or evidence differ between two snapshots."""
-    before = {a["requirement"]: _answer_fingerprint(a) for a in old.snapshot.get("answers", [])}
-    after = {a["requirement"]: _answer_fingerprint(a) for a in new.snapshot.get("answers", [])}
-    return {ref for ref in before.keys() | after.keys() if before.get(ref) != after.get(ref)}
-
-
-def changed_references(cycle: Cycle, old: Dossier, new: Dossier) -> set[str]:
-    """The applications app's `dossier_changes` when it exists, else the snapshot comparison."""
-    try:
-        from iasios.applications.selectors import dossier_changes
-    except ImportError:
-        return snapshot_changes(old, new)
-    refs: set[str] = set()
-    for item in dossier_changes(old, new):
-        if isinstance(item, str):
-            refs.add(item)
-        elif hasattr(item, "requirement"):
-            refs.add(str(getattr(item.requirement, "reference", item.requirement)))
-        elif hasattr(item, "reference"):
-            refs.add(str(item.reference))
-        elif isinstance(item, dict) and "requirement" in item:
-            refs.add(str(item["requirement"]))
-        else:
-            refs.add(str(item))
-    return refs
+def changed_references(old: Dossier, new: Dossier) -> set[str]:
+    """References of the requirements whose answer or evidence differ between two revisions."""
+    return {change.requirement for change in application_selectors.dossier_changes(old, new)}
 
 
 def requirements_of(cycle: Cycle) -> list[Requirement]:
@@ -162,7 +133,7 @@ def current_round(cycle: Cycle, requirements: list[Requirement] | None = None) -
     if dossier is None or previous is None:
         return Round(dossier, None, len(ids), None)
     requirements = requirements if requirements is not None else requirements_of(cycle)
-    changed = changed_references(cycle, previous, dossier)
+    changed = changed_references(previous, dossier)
     flagged = {
         pk
         for pk, rating in ConsolidatedRating.objects.filter(cycle=cycle).values_list("requirement_id", "rating")
@@ -220,8 +191,6 @@ def assessor_profiles() -> QuerySet[AssessorProfile]:
 
 def conflict_reasons(profile: AssessorProfile, facility: Any) -> list[str]:
     """Why this assessor may not assess this facility (empty: no known conflict)."""
-    from django.utils.translation import gettext as _
-
     reasons = []
     if profile.country and profile.country.upper() == (facility.country or "").upper():
         reasons.append(_("same country as the facility (%(country)s)") % {"country": facility.country})
@@ -241,16 +210,14 @@ class Candidate:
 
     @property
     def eligible(self) -> bool:
-        return not self.conflicts and not self.already and self.profile.availability != "unavailable"
+        return not self.conflicts and not self.already and self.profile.availability != Availability.UNAVAILABLE
 
     @property
     def notes(self) -> list[str]:
-        from django.utils.translation import gettext as _
-
         notes = list(self.conflicts)
         if self.already:
             notes.append(_("already assigned to this application"))
-        if self.profile.availability == "unavailable":
+        if self.profile.availability == Availability.UNAVAILABLE:
             notes.append(_("unavailable"))
         return notes
 
@@ -264,176 +231,16 @@ def assignment_candidates(cycle: Cycle) -> list[Candidate]:
     )
     candidates = [
         Candidate(p, conflict_reasons(p, cycle.facility), p.user_id in taken, getattr(p, "active", 0))
-        for p in assessor_profiles().filter(user__programme_role_set__role="assessor")
+        for p in assessor_profiles().filter(user__programme_role_set__role=ProgrammeRoleName.ASSESSOR)
     ]
     candidates.sort(key=lambda c: (not c.eligible, c.active_load, str(c.profile.user).casefold()))
     return candidates
-
-
-# ----------------------------------------------------------------------------- review
-
-
-@dataclass
-class ReviewRow:
-    requirement: Requirement
-    answer: dict[str, Any]
-    evidence: list[dict[str, Any]]
-    rating: RequirementRating | None
-    others: list[RequirementRating]
-    requests: list[EvidenceRequest]
-    findings: list[VisitFinding]
-    in_scope: bool
-    changed: bool
-    carried_over: bool
-
-    @property
-    def anchor(self) -> str:
-        return f"req-{self.requirement.reference}"
-
-
-def snapshot_answers(dossier: Dossier | None) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """The dossier's answers by requirement reference and its evidence revisions by id."""
-    if dossier is None:
-        return {}, {}
-    answers = {a["requirement"]: a for a in dossier.snapshot.get("answers", [])}
-    revisions = {r["id"]: r for r in dossier.snapshot.get("evidence_revisions", [])}
-    return answers, revisions
-
-
-def _evidence_entries(answer: dict[str, Any], revisions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    entries = []
-    for item in answer.get("evidence", []):
-        rev_ref = item.get("revision") or {}
-        revision = revisions.get(rev_ref.get("id", ""), {})
-        content_type = revision.get("content_type", "")
-        entries.append(
-            {
-                "title": item.get("title", ""),
-                "available_on_request": item.get("available_on_request", False),
-                "revision_id": rev_ref.get("id"),
-                "revision": revision.get("revision"),
-                "file_name": revision.get("file_name", ""),
-                "content_type": content_type,
-                "size": revision.get("size"),
-                "sha256": revision.get("sha256", ""),
-                "preview": content_type if content_type in PREVIEWABLE_TYPES else "",
-                "is_image": content_type.startswith("image/"),
-            }
-        )
-    return entries
-
-
-@dataclass
-class Review:
-    assignment: Assignment
-    round: Round
-    rows: list[ReviewRow]
-    others_visible: bool
-    other_assignments: list[Assignment] = field(default_factory=list)
-
-    @property
-    def rated(self) -> int:
-        return sum(1 for r in self.rows if r.rating is not None and not (r.in_scope and r.carried_over))
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-
-def review_for(assignment: Assignment, *, standard: int | None = None, others_visible: bool = False) -> Review:
-    """The side-by-side rows of one assessor's review (a fixed number of queries).
-
-    `others_visible` is decided by access.can_see_other_ratings; when False the other
-    assessor's ratings are not even read.
-    """
-    cycle = assignment.cycle
-    requirements = requirements_of(cycle)
-    round_ = current_round(cycle, requirements)
-    answers, revisions = snapshot_answers(round_.dossier)
-    if standard is not None:
-        requirements = [r for r in requirements if r.standard.number == standard]
-    own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
-    others: dict[int, list[RequirementRating]] = {}
-    other_assignments: list[Assignment] = []
-    if others_visible:
-        other_assignments = list(
-            Assignment.objects.filter(cycle=cycle, status__in=WORKING_ASSIGNMENT_STATES)
-            .exclude(pk=assignment.pk)
-            .select_related("assessor")
-        )
-        for rating in RequirementRating.objects.filter(assignment__in=other_assignments).select_related(
-            "assignment__assessor"
-        ):
-            others.setdefault(rating.requirement_id, []).append(rating)
-    requests: dict[int, list[EvidenceRequest]] = {}
-    for request in EvidenceRequest.objects.filter(cycle=cycle).select_related("assignment__assessor"):
-        if request.assignment_id == assignment.pk or others_visible:
-            requests.setdefault(request.requirement_id, []).append(request)
-    findings: dict[int, list[VisitFinding]] = {}
-    for finding in VisitFinding.objects.filter(visit__cycle=cycle).select_related("author"):
-        findings.setdefault(finding.requirement_id, []).append(finding)
-    rows = []
-    for requirement in requirements:
-        answer = answers.get(requirement.reference, {})
-        own_rating = own.get(requirement.pk)
-        in_scope = round_.in_scope(requirement.pk)
-        rows.append(
-            ReviewRow(
-                requirement=requirement,
-                answer=answer,
-                evidence=_evidence_entries(answer, revisions),
-                rating=own_rating,
-                others=others.get(requirement.pk, []),
-                requests=requests.get(requirement.pk, []),
-                findings=findings.get(requirement.pk, []),
-                in_scope=in_scope,
-                changed=requirement.reference in round_.changed_refs,
-                carried_over=own_rating is not None and own_rating.dossier_id != getattr(round_.dossier, "pk", None),
-            )
-        )
-    return Review(assignment, round_, rows, others_visible, other_assignments)
-
-
-def review_missing(assignment: Assignment) -> list[str]:
-    """References still to rate (or re-rate in this round) before the review can be submitted."""
-    cycle = assignment.cycle
-    requirements = requirements_of(cycle)
-    round_ = current_round(cycle, requirements)
-    own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
-    missing = []
-    for requirement in requirements:
-        rating = own.get(requirement.pk)
-        if rating is None or not rating_is_current(rating, round_):
-            missing.append(requirement.reference)
-    return missing
-
-
-def visible_ratings(user: Any, cycle: Cycle) -> list[RequirementRating]:
-    """The ratings of a cycle this user may read: the office all; an assessor their own, and the
-    others' only once their own review is submitted; nobody else anything."""
-    from iasios.facilities.access import is_office
-
-    qs = RequirementRating.objects.filter(assignment__cycle=cycle).select_related(
-        "requirement__standard", "assignment__assessor"
-    )
-    if is_office(user):
-        return list(qs)
-    own = Assignment.objects.filter(
-        cycle=cycle, assessor_id=getattr(user, "pk", None), status__in=WORKING_ASSIGNMENT_STATES
-    ).first()
-    if own is None:
-        return []
-    if own.status == AssignmentStatus.SUBMITTED:
-        return list(qs.filter(assignment__status__in=WORKING_ASSIGNMENT_STATES))
-    return list(qs.filter(assignment=own))
 
 
 # ----------------------------------------------------------------------------- evidence requests and the clock
 
 
 def requests_of_cycle(cycle: Cycle) -> list[EvidenceRequest]:
-    from django.db.models import Prefetch
-
     return list(
         EvidenceRequest.objects.filter(cycle=cycle)
         .select_related("requirement__standard", "assignment__assessor")
@@ -468,7 +275,7 @@ def overdue_requests(*, today: datetime.date | None = None) -> list[EvidenceRequ
     )
 
 
-CLOCK_STATES = ("in_assessment", "with_committee")
+CLOCK_STATES = (CycleStatus.IN_ASSESSMENT, CycleStatus.WITH_COMMITTEE)
 
 
 @dataclass(frozen=True)
@@ -559,7 +366,7 @@ def triage_queue() -> list[Cycle]:
     """Submitted cycles, oldest first, with their latest dossier's hash and revision number."""
     latest = Dossier.objects.filter(cycle=OuterRef("pk")).order_by("-created_at")
     return list(
-        Cycle.objects.filter(status="submitted")
+        Cycle.objects.filter(status=CycleStatus.SUBMITTED)
         .select_related("facility", "framework")
         .annotate(
             dossier_sha256=Subquery(latest.values("sha256")[:1]),
@@ -578,7 +385,7 @@ def triage_queue() -> list[Cycle]:
 def assessment_cycles() -> list[Cycle]:
     """Cycles in assessment with their active assignments counted (the office's worklist)."""
     return list(
-        Cycle.objects.filter(status="in_assessment")
+        Cycle.objects.filter(status=CycleStatus.IN_ASSESSMENT)
         .select_related("facility")
         .annotate(
             assignment_count=Count(
@@ -706,29 +513,24 @@ class Recommendation:
         return str(Outcome(self.proposed_outcome).label)
 
 
-def full_term_completed(facility: Any) -> bool:
-    """The decisions app says whether the facility completed a full award term (False until it can)."""
-    try:
-        from iasios.decisions.selectors import full_term_completed as decided
-    except ImportError:
-        return False
-    return bool(decided(facility))
-
-
 def case_review_complete(cycle: Cycle) -> bool:
-    from iasios.applications import integration
-
-    return bool(integration.case_review_status(cycle).complete)
+    return casereview_selectors.case_review_status(cycle).complete
 
 
-def recommendation_for(cycle: Cycle) -> Recommendation:
+def recommendation_for(cycle: Cycle, *, full_term_completed: bool) -> Recommendation:
+    """The recommendation of the current round.
+
+    `full_term_completed`: has the facility completed a full award term? A fact of the awards
+    (the decisions app, above this one), given by the caller; it counts on a re-certification only.
+    """
     requirements = requirements_of(cycle)
     consolidated = consolidated_ratings(cycle)
+    recertification = cycle.kind == CycleKind.RECERTIFICATION
     result = rules.propose_outcome(
         [rules.RatedRequirement(r.pk, r.core, consolidated.get(r.pk)) for r in requirements],
         case_review_complete=case_review_complete(cycle),
-        recertification=cycle.kind == "recertification",
-        full_term_completed=cycle.kind == "recertification" and full_term_completed(cycle.facility),
+        recertification=recertification,
+        full_term_completed=recertification and full_term_completed,
     )
     override = OutcomeOverride.objects.filter(cycle=cycle).first()
     ready = _ready(cycle, requirements, consolidated)

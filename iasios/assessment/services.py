@@ -1,24 +1,30 @@
-"""Every write of the assessment: pool, triage, assignments, ratings, requests, visit, reconciliation.
+"""Every write of the assessment: pool, assignments, ratings, requests, visit, reconciliation.
 
-Pages, API endpoints and commands call these; each checks who may, whoever calls it. Cycle
-state changes go through the applications app's services (docs/cycle-lifecycle.md).
+Pages, API endpoints and commands call these; each checks who may, whoever calls it, and refuses
+with core.refusals (Invalid for the data, NotPermitted for the person, and for the state the
+state machine's TransitionNotAllowed, a Conflict).
+The cycle's own moves (triage, the hand-over to the committee) are the cycles app's; it calls
+`reviews_follow_dossier` when a dossier goes to assessment. Mails go out after the commit.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
-from iasios.applications.models import Cycle, EvidenceRevision
+from iasios.applications import services as application_services
+from iasios.applications.filetypes import RefusedFile
+from iasios.applications.models import Cycle, CycleStatus, EvidenceRevision
 from iasios.assessment import access, selectors
 from iasios.assessment.lifecycle import ASSIGNMENT_LIFECYCLE, EVIDENCE_REQUEST_LIFECYCLE
 from iasios.assessment.models import (
@@ -40,28 +46,17 @@ from iasios.assessment.models import (
     VisitKind,
 )
 from iasios.core.events import record_event
-from iasios.notifications.mail import send_templated_mail
+from iasios.core.refusals import Invalid, NotPermitted
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.facilities.access import is_office
 from iasios.facilities.models import Membership
+from iasios.notifications.mail import send_templated_mail
 from iasios.standards.models import Requirement
-
-IN_ASSESSMENT = "in_assessment"
 
 
 def _require_office(user: Any) -> None:
     if not is_office(user):
-        raise PermissionDenied(_("Only the programme office may do this."))
-
-
-def _cycle_service(name: str) -> Callable[..., Any]:
-    """A cycle transition owned by the applications app (docs/cycle-lifecycle.md)."""
-    from iasios.applications import services as application_services
-
-    service = getattr(application_services, name, None)
-    if service is None:
-        raise TransitionNotAllowed(_("This step of the application is not available yet."))
-    return service  # type: ignore[no-any-return]
+        raise NotPermitted(_("Only the programme office may do this."))
 
 
 def _site_url(path: str) -> str:
@@ -101,7 +96,7 @@ def assessor_profile_save(*, user: Any, actor: Any, data: ProfileInput) -> Asses
     _require_office(actor)
     _validate_profile(data)
     if not user.has_programme_role(ProgrammeRoleName.ASSESSOR):
-        raise ValidationError({"user": _("This person does not hold the assessor role.")})
+        raise Invalid(_("This person does not hold the assessor role."), field="user")
     profile = AssessorProfile.objects.filter(user=user).first() or AssessorProfile(user=user)
     created = profile._state.adding
     profile.country = data.country.strip().upper()
@@ -117,31 +112,13 @@ def assessor_profile_save(*, user: Any, actor: Any, data: ProfileInput) -> Asses
     return profile
 
 
-# ----------------------------------------------------------------------------- triage
-
-
-def triage_return(*, cycle: Cycle, actor: Any, reason: str) -> Cycle:
-    _require_office(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": _("List what the facility has to complete.")})
-    return _cycle_service("cycle_return")(cycle=cycle, actor=actor, reason=reason.strip())  # type: ignore[no-any-return]
-
-
-def triage_start_assessment(*, cycle: Cycle, actor: Any) -> Cycle:
-    """Move a submitted dossier to assessment; on a resubmission the same assessors continue."""
-    _require_office(actor)
-    # The applications service reopens the reviews of an earlier revision (reviews_follow_dossier).
-    return _cycle_service("cycle_start_assessment")(cycle=cycle, actor=actor)  # type: ignore[no-any-return]
-
-
 def reviews_follow_dossier(*, cycle: Cycle, actor: Any = None) -> list[Assignment]:
     """Reopen the submitted reviews of an earlier dossier revision once a newer one is in assessment.
 
-    Idempotent. The applications app calls it when a dossier goes to assessment
-    (`cycle_start_assessment`, through its integration module), whichever page or endpoint moved
-    it; pages only read.
+    Idempotent. The cycles app calls it when a dossier goes to assessment (`cycle_start_assessment`,
+    in the same transaction), whichever page or endpoint moved it; pages only read.
     """
-    if cycle.status != IN_ASSESSMENT:
+    if cycle.status != CycleStatus.IN_ASSESSMENT:
         return []
     dossier = selectors.latest_dossier(cycle)
     if dossier is None:
@@ -153,11 +130,15 @@ def reviews_follow_dossier(*, cycle: Cycle, actor: Any = None) -> list[Assignmen
     )
     for assignment in stale:
         ASSIGNMENT_LIFECYCLE.apply(assignment, "reopen_review", actor=actor, reason=_("New dossier revision"))
-        _mail_assessor(assignment, "assessment/email/review_reopened")
+        _mail_assessor_after_commit(assignment, "assessment/email/review_reopened")
     return stale
 
 
 # ----------------------------------------------------------------------------- assignments
+
+
+def _mail_assessor_after_commit(assignment: Assignment, template: str) -> None:
+    transaction.on_commit(partial(_mail_assessor, assignment, template))
 
 
 def _mail_assessor(assignment: Assignment, template: str) -> None:
@@ -178,21 +159,20 @@ def assignment_create(*, cycle: Cycle, assessor: Any, actor: Any) -> Assignment:
     _require_office(actor)
     profile = AssessorProfile.objects.filter(user=assessor).select_related("user").first()
     if profile is None or not assessor.has_programme_role(ProgrammeRoleName.ASSESSOR):
-        raise ValidationError({"assessor": _("Choose an assessor of the pool.")})
+        raise Invalid(_("Choose an assessor of the pool."), field="assessor")
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().select_related("facility", "framework").get(pk=cycle.pk)
-        if locked.status != IN_ASSESSMENT:
+        if locked.status != CycleStatus.IN_ASSESSMENT:
             raise TransitionNotAllowed(_("Assessors are assigned once the application is in assessment."))
         conflicts = selectors.conflict_reasons(profile, locked.facility)
         if conflicts:
-            raise ValidationError(
-                {
-                    "assessor": _("%(name)s cannot assess this facility: %(reasons)s.")
-                    % {"name": assessor, "reasons": "; ".join(conflicts)}
-                }
+            raise Invalid(
+                _("%(name)s cannot assess this facility: %(reasons)s.")
+                % {"name": assessor, "reasons": "; ".join(conflicts)},
+                field="assessor",
             )
         if profile.availability == Availability.UNAVAILABLE:
-            raise ValidationError({"assessor": _("%(name)s is marked unavailable.") % {"name": assessor}})
+            raise Invalid(_("%(name)s is marked unavailable.") % {"name": assessor}, field="assessor")
         active = Assignment.objects.filter(cycle=locked, status__in=ACTIVE_ASSIGNMENT_STATES)
         limit = selectors.assessors_per_cycle(locked)
         if active.count() >= limit:
@@ -200,23 +180,23 @@ def assignment_create(*, cycle: Cycle, assessor: Any, actor: Any) -> Assignment:
                 _("This application already has %(n)d assessors; withdraw one first.") % {"n": limit}
             )
         if active.filter(assessor=assessor).exists():
-            raise ValidationError({"assessor": _("%(name)s is already assigned.") % {"name": assessor}})
+            raise Invalid(_("%(name)s is already assigned.") % {"name": assessor}, field="assessor")
         try:
             with transaction.atomic():
                 assignment = Assignment.objects.create(cycle=locked, assessor=assessor, assigned_by=actor)
         except IntegrityError as exc:
-            raise ValidationError({"assessor": _("%(name)s is already assigned.") % {"name": assessor}}) from exc
+            raise Invalid(_("%(name)s is already assigned.") % {"name": assessor}, field="assessor") from exc
         record_event(obj=assignment, action="assigned", actor=actor, to_state=assignment.status)
         record_event(obj=locked, action="assessor_assigned", actor=actor, data={"assessor": str(assessor.pk)})
-        _mail_assessor(assignment, "assessment/email/assigned")
+        _mail_assessor_after_commit(assignment, "assessment/email/assigned")
     return assignment
 
 
 def assignment_accept(*, assignment: Assignment, user: Any, no_conflict: bool, interests: str = "") -> Assignment:
     """Accept with the conflict-of-interest declaration: tick "no conflict" and list any other interests."""
     if not no_conflict:
-        raise ValidationError(
-            {"no_conflict": _("Declare that you have no conflict of interest, or decline the assignment.")}
+        raise Invalid(
+            _("Declare that you have no conflict of interest, or decline the assignment."), field="no_conflict"
         )
     result = ASSIGNMENT_LIFECYCLE.apply(
         assignment,
@@ -231,7 +211,7 @@ def assignment_accept(*, assignment: Assignment, user: Any, no_conflict: bool, i
 
 def assignment_decline(*, assignment: Assignment, user: Any, reason: str) -> Assignment:
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why you decline, so the office can choose someone else.")})
+        raise Invalid(_("Say why you decline, so the office can choose someone else."), field="reason")
     return ASSIGNMENT_LIFECYCLE.apply(
         assignment, "decline", actor=user, reason=reason.strip(), changes={"responded_at": timezone.now()}
     )
@@ -239,14 +219,13 @@ def assignment_decline(*, assignment: Assignment, user: Any, reason: str) -> Ass
 
 def assignment_withdraw(*, assignment: Assignment, actor: Any, reason: str) -> Assignment:
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for withdrawing the assignment.")})
+        raise Invalid(_("Give the reason for withdrawing the assignment."), field="reason")
     return ASSIGNMENT_LIFECYCLE.apply(assignment, "withdraw", actor=actor, reason=reason.strip())
 
 
 def review_submit(*, assignment: Assignment, user: Any) -> Assignment:
+    """Submit the review of the current dossier revision (the lifecycle's guard says when)."""
     dossier = selectors.latest_dossier(assignment.cycle)
-    if assignment.cycle.status != IN_ASSESSMENT:
-        raise TransitionNotAllowed(_("The application is not in assessment."))
     return ASSIGNMENT_LIFECYCLE.apply(
         assignment,
         "submit_review",
@@ -263,17 +242,17 @@ def rating_save(
 ) -> RequirementRating:
     """Rate one requirement against the current dossier revision (a new rating replaces the last)."""
     if rating not in Rating.values:
-        raise ValidationError({"rating": _("Choose met, partly met, not met or not applicable.")})
+        raise Invalid(_("Choose met, partly met, not met or not applicable."), field="rating")
     if rating != Rating.MET and not comment.strip():
-        raise ValidationError({"comment": _("Say what is missing or why it does not apply.")})
+        raise Invalid(_("Say what is missing or why it does not apply."), field="comment")
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().select_related("cycle").get(pk=assignment.pk)
         if not access.can_rate(user, locked):
             if locked.assessor_id != getattr(user, "pk", None):
-                raise PermissionDenied(_("You may not rate this application."))
+                raise NotPermitted(_("You may not rate this application."))
             raise TransitionNotAllowed(_("This review cannot be changed now."))
         if requirement.framework_id != locked.cycle.framework_id:
-            raise ValidationError({"requirement": _("This requirement is not part of the application's standards.")})
+            raise Invalid(_("This requirement is not part of the application's standards."), field="requirement")
         dossier = selectors.latest_dossier(locked.cycle)
         if dossier is None:
             raise TransitionNotAllowed(_("The application has no dossier."))
@@ -307,6 +286,10 @@ def _facility_editors(cycle: Cycle) -> list[str]:
     )
 
 
+def _mail_request_after_commit(request: EvidenceRequest, template: str, to: Iterable[str]) -> None:
+    transaction.on_commit(partial(_mail_request, request, template, list(to)))
+
+
 def _mail_request(request: EvidenceRequest, template: str, to: Iterable[str]) -> None:
     send_templated_mail(
         template,
@@ -323,7 +306,7 @@ def _mail_request(request: EvidenceRequest, template: str, to: Iterable[str]) ->
 
 def _check_due(due_on: datetime.date, today: datetime.date) -> None:
     if due_on < today:
-        raise ValidationError({"due_on": _("The due date is in the past.")})
+        raise Invalid(_("The due date is in the past."), field="due_on")
 
 
 def evidence_request_create(
@@ -337,7 +320,7 @@ def evidence_request_create(
 ) -> EvidenceRequest:
     today = today or timezone.localdate()
     if not question.strip():
-        raise ValidationError({"question": _("Write the question for the facility.")})
+        raise Invalid(_("Write the question for the facility."), field="question")
     due_on = due_on or default_due_date(assignment.cycle, today=today)
     _check_due(due_on, today)
     with transaction.atomic():
@@ -347,11 +330,11 @@ def evidence_request_create(
             .get(pk=assignment.pk)
         )
         if locked.assessor_id != getattr(user, "pk", None) or not locked.is_working:
-            raise PermissionDenied(_("You may not ask on this application."))
-        if locked.cycle.status != IN_ASSESSMENT:
+            raise NotPermitted(_("You may not ask on this application."))
+        if locked.cycle.status != CycleStatus.IN_ASSESSMENT:
             raise TransitionNotAllowed(_("Evidence can be requested while the application is in assessment."))
         if requirement.framework_id != locked.cycle.framework_id:
-            raise ValidationError({"requirement": _("This requirement is not part of the application's standards.")})
+            raise Invalid(_("This requirement is not part of the application's standards."), field="requirement")
         request = EvidenceRequest.objects.create(
             cycle=locked.cycle, assignment=locked, requirement=requirement, due_on=due_on, opened_at=timezone.now()
         )
@@ -365,23 +348,32 @@ def evidence_request_create(
             actor=user,
             data={"request": str(request.pk), "requirement": requirement.reference, "due_on": due_on.isoformat()},
         )
-        _mail_request(request, "assessment/email/evidence_requested", _facility_editors(locked.cycle))
+        _mail_request_after_commit(request, "assessment/email/evidence_requested", _facility_editors(locked.cycle))
     return request
 
 
 def evidence_request_answer(
-    *, request: EvidenceRequest, user: Any, text: str, revisions: Iterable[EvidenceRevision] = ()
+    *,
+    request: EvidenceRequest,
+    user: Any,
+    text: str,
+    revisions: Iterable[EvidenceRevision] = (),
+    upload: Any | None = None,
+    upload_title: str = "",
 ) -> EvidenceRequest:
-    """The facility's answer: text and evidence revisions of its own library (new uploads go
-    through the applications evidence services first)."""
+    """The facility's answer: text, evidence revisions of its own library and, optionally, a new
+    file added to the library as a new document. The request's transition is taken first, so
+    nothing is stored when the answer is refused."""
     revisions = list(revisions)
-    if not text.strip() and not revisions:
-        raise ValidationError({"text": _("Write an answer or attach evidence.")})
+    if not text.strip() and not revisions and upload is None:
+        raise Invalid(_("Write an answer or attach evidence."), field="text")
     if any(r.document.facility_id != request.cycle.facility_id for r in revisions):
-        raise ValidationError({"revisions": _("Attach documents of this facility's evidence library.")})
+        raise Invalid(_("Attach documents of this facility's evidence library."), field="revisions")
     with transaction.atomic():
         now = timezone.now()
         updated = EVIDENCE_REQUEST_LIFECYCLE.apply(request, "answer", actor=user, changes={"answered_at": now})
+        if upload is not None:
+            revisions.append(_library_revision(request.cycle, user, upload, upload_title or upload.name))
         message = EvidenceRequestMessage.objects.create(
             request=request, kind=MessageKind.ANSWER, author=user, body=text.strip()
         )
@@ -392,8 +384,19 @@ def evidence_request_answer(
             actor=user,
             data={"request": str(request.pk), "revisions": [str(r.pk) for r in revisions]},
         )
-        _mail_request(updated, "assessment/email/evidence_answered", [request.assignment.assessor.email])
+        _mail_request_after_commit(updated, "assessment/email/evidence_answered", [request.assignment.assessor.email])
     return updated
+
+
+def _library_revision(cycle: Cycle, user: Any, upload: Any, title: str) -> EvidenceRevision:
+    """A new document of the facility's library from an uploaded file: its first revision."""
+    try:
+        document = application_services.evidence_document_create(
+            facility=cycle.facility, user=user, data=application_services.DocumentInput(title=title), upload=upload
+        )
+    except RefusedFile as exc:
+        raise Invalid(str(exc), field="new_file") from exc
+    return EvidenceRevision.objects.select_related("document").get(document=document, number=1)
 
 
 def evidence_request_accept(*, request: EvidenceRequest, user: Any) -> EvidenceRequest:
@@ -411,7 +414,7 @@ def evidence_request_reask(
     """Not enough: reopen the request with a follow-up question and a new due date."""
     today = today or timezone.localdate()
     if not question.strip():
-        raise ValidationError({"question": _("Write the follow-up question.")})
+        raise Invalid(_("Write the follow-up question."), field="question")
     due_on = due_on or default_due_date(request.cycle, today=today)
     _check_due(due_on, today)
     with transaction.atomic():
@@ -421,7 +424,7 @@ def evidence_request_reask(
         EvidenceRequestMessage.objects.create(
             request=request, kind=MessageKind.QUESTION, author=user, body=question.strip(), due_on=due_on
         )
-        _mail_request(updated, "assessment/email/evidence_requested", _facility_editors(request.cycle))
+        _mail_request_after_commit(updated, "assessment/email/evidence_requested", _facility_editors(request.cycle))
     return updated
 
 
@@ -471,11 +474,11 @@ def visit_save(*, cycle: Cycle, actor: Any, data: VisitInput) -> Visit:
 
 def visit_finding_add(*, visit: Visit, user: Any, requirement: Requirement, text: str) -> VisitFinding:
     if not (is_office(user) or selectors.is_assigned_assessor(user, visit.cycle)):
-        raise PermissionDenied(_("You may not add findings to this visit."))
+        raise NotPermitted(_("You may not add findings to this visit."))
     if not text.strip():
-        raise ValidationError({"text": _("Write the finding.")})
+        raise Invalid(_("Write the finding."), field="text")
     if requirement.framework_id != visit.cycle.framework_id:
-        raise ValidationError({"requirement": _("This requirement is not part of the application's standards.")})
+        raise Invalid(_("This requirement is not part of the application's standards."), field="requirement")
     return VisitFinding.objects.create(visit=visit, requirement=requirement, text=text.strip(), author=user)
 
 
@@ -487,7 +490,7 @@ def consolidated_ratings_record(
 ) -> list[ConsolidatedRating]:
     """Record the office's rating per requirement id: (rating, note). Unchanged rows are left alone."""
     _require_office(actor)
-    if cycle.status != IN_ASSESSMENT:
+    if cycle.status != CycleStatus.IN_ASSESSMENT:
         raise TransitionNotAllowed(_("Ratings are reconciled while the application is in assessment."))
     recon = selectors.reconciliation(cycle)
     if not recon.ready:
@@ -533,12 +536,17 @@ def consolidated_ratings_record(
     return saved
 
 
-def outcome_override(*, cycle: Cycle, actor: Any, outcome: str, reason: str) -> OutcomeOverride | None:
-    """Change the proposed outcome, only with a reason; choosing the rule engine's proposal clears it."""
+def outcome_override(
+    *, cycle: Cycle, actor: Any, outcome: str, reason: str, full_term_completed: bool
+) -> OutcomeOverride | None:
+    """Change the proposed outcome, only with a reason; choosing the rule engine's proposal clears it.
+
+    `full_term_completed` is the fact the rule engine needs (see selectors.recommendation_for).
+    """
     _require_office(actor)
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": _("Choose one of the offered outcomes.")})
-    proposed = selectors.recommendation_for(cycle).proposed_outcome
+        raise Invalid(_("Choose one of the offered outcomes."), field="outcome")
+    proposed = selectors.recommendation_for(cycle, full_term_completed=full_term_completed).proposed_outcome
     with transaction.atomic():
         if outcome == proposed:
             deleted, _rows = OutcomeOverride.objects.filter(cycle=cycle).delete()
@@ -546,7 +554,7 @@ def outcome_override(*, cycle: Cycle, actor: Any, outcome: str, reason: str) -> 
                 record_event(obj=cycle, action="outcome_override_cleared", actor=actor, reason=reason.strip())
             return None
         if not reason.strip():
-            raise ValidationError({"reason": _("Give the reason for changing the proposed outcome.")})
+            raise Invalid(_("Give the reason for changing the proposed outcome."), field="reason")
         override, _created = OutcomeOverride.objects.update_or_create(
             cycle=cycle, defaults={"outcome": outcome, "reason": reason.strip(), "decided_by": actor}
         )
@@ -558,12 +566,3 @@ def outcome_override(*, cycle: Cycle, actor: Any, outcome: str, reason: str) -> 
             data={"proposed": proposed, "outcome": outcome},
         )
     return override
-
-
-def send_to_committee(*, cycle: Cycle, actor: Any) -> Cycle:
-    _require_office(actor)
-    if not selectors.recommendation_ready(cycle):
-        raise TransitionNotAllowed(
-            _("The recommendation is not ready: both reviews submitted, every requirement reconciled, no request open.")
-        )
-    return _cycle_service("cycle_send_to_committee")(cycle=cycle, actor=actor)  # type: ignore[no-any-return]

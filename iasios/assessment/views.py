@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,21 +22,20 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from iasios.applications.access import get_visible_revision_or_404
-from iasios.applications.filetypes import RefusedFile
 from iasios.applications.models import Cycle, EvidenceDocument, EvidenceRevision
 from iasios.applications.uploads import evidence_upload_handlers, too_large_message
-from iasios.assessment import access, selectors, services
+from iasios.assessment import access, reviews, selectors, services
 from iasios.assessment.forms import AcceptForm, AnswerForm, EvidenceRequestForm, FindingForm, RatingForm, ReasonForm
+from iasios.assessment.lifecycle import ASSIGNMENT_LIFECYCLE, EVIDENCE_REQUEST_LIFECYCLE
 from iasios.assessment.models import Assignment, AssignmentStatus, Rating
-from iasios.core.statemachine import TransitionNotAllowed
+from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.facilities.access import facility_role, is_office
 from iasios.standards.models import Requirement
 
 
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+def _available(lifecycle: Any, obj: Any, user: Any) -> set[str]:
+    """The names of the transitions `user` may take on `obj` now: the page's buttons."""
+    return {t.name for t in lifecycle.available(obj, user)}
 
 
 def _assignment(request: HttpRequest, pk: Any, *, own: bool = True) -> Assignment:
@@ -55,13 +54,10 @@ def assignment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     accept_form, decline_form = AcceptForm(), ReasonForm()
     status = 200
     if request.method == "POST":
-        if not access.can_respond(request.user, assignment):
-            raise PermissionDenied
-        action = request.POST.get("action")
-        try:
-            if action == "accept":
-                accept_form = AcceptForm(request.POST)
-                accept_form.is_valid()
+        if request.POST.get("action") == "accept":
+            accept_form = AcceptForm(request.POST)
+            accept_form.is_valid()
+            with refusal_on(accept_form):
                 services.assignment_accept(
                     assignment=assignment,
                     user=request.user,
@@ -70,18 +66,16 @@ def assignment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
                 )
                 messages.success(request, _("Assignment accepted. The dossier is open to you."))
                 return redirect("assessment:review", assignment.pk)
+        else:
             decline_form = ReasonForm(request.POST)
-            if decline_form.is_valid():
+            with refusal_on(decline_form):
                 services.assignment_decline(
-                    assignment=assignment, user=request.user, reason=decline_form.cleaned_data["reason"]
+                    assignment=assignment, user=request.user, reason=decline_form.data.get("reason", "")
                 )
                 messages.success(request, _("Assignment declined. The office has been told why."))
                 return redirect("assessor_home")
-        except ValidationError as exc:
-            _form_errors(accept_form if action == "accept" else decline_form, exc)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
         status = 400
+    actions = _available(ASSIGNMENT_LIFECYCLE, assignment, request.user)
     return render(
         request,
         "assessment/assignment.html",
@@ -89,7 +83,8 @@ def assignment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "assignment": assignment,
             "cycle": assignment.cycle,
             "facility": assignment.cycle.facility,
-            "can_respond": access.can_respond(request.user, assignment),
+            "may_accept": "accept" in actions,
+            "may_decline": "decline" in actions,
             "accept_form": accept_form,
             "decline_form": decline_form,
         },
@@ -108,7 +103,7 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
     standard = request.GET.get("standard")
     standard_number = int(standard) if standard and standard.isdigit() else None
     others = access.can_see_other_ratings(request.user, assignment)
-    data = selectors.review_for(assignment, standard=standard_number, others_visible=others)
+    data = reviews.review_for(assignment, standard=standard_number, others_visible=others)
     standards = sorted({r.requirement.standard.number for r in data.rows}) if standard_number is None else []
     if standard_number is not None:
         standards = sorted(
@@ -127,6 +122,7 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
             "facility": assignment.cycle.facility,
             "review": data,
             "can_rate": access.can_rate(request.user, assignment),
+            "may_submit": "submit_review" in _available(ASSIGNMENT_LIFECYCLE, assignment, request.user),
             "standards": standards,
             "standard": standard_number,
             "ratings": Rating.choices,
@@ -152,7 +148,7 @@ def rate(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("%(ref)s: choose a rating.") % {"ref": requirement.reference})
         return redirect(target + anchor)
-    try:
+    with refusal_as_message(request):
         services.rating_save(
             assignment=assignment,
             user=request.user,
@@ -160,11 +156,6 @@ def rate(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
             rating=form.cleaned_data["rating"],
             comment=form.cleaned_data["comment"],
         )
-    except ValidationError as exc:
-        messages.error(request, f"{requirement.reference}: " + " ".join(exc.messages))
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("%(ref)s rated.") % {"ref": requirement.reference})
     return redirect(target + anchor)
 
@@ -175,11 +166,8 @@ def review_submit(request: HttpRequest, pk: Any) -> HttpResponse:
     assignment = _assignment(request, pk)
     if not access.can_review(request.user, assignment):
         raise Http404
-    try:
+    with refusal_as_message(request):
         services.review_submit(assignment=assignment, user=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("Review submitted. You can now see the other assessor's ratings."))
     return redirect("assessment:review", assignment.pk)
 
@@ -230,7 +218,7 @@ def request_new(request: HttpRequest, pk: Any, requirement_id: int) -> HttpRespo
     if request.method == "POST":
         form = EvidenceRequestForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 created = services.evidence_request_create(
                     assignment=assignment,
                     user=request.user,
@@ -238,11 +226,6 @@ def request_new(request: HttpRequest, pk: Any, requirement_id: int) -> HttpRespo
                     question=form.cleaned_data["question"],
                     due_on=form.cleaned_data["due_on"],
                 )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            except TransitionNotAllowed as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(request, _("Request sent to the facility. The decision clock is paused."))
                 return redirect("assessment:request", created.pk)
         status = 400
@@ -269,33 +252,32 @@ def request_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def _request_detail(request: HttpRequest, pk: Any, limiter: Any) -> HttpResponse:
     evidence_request = access.get_visible_request_or_404(request.user, pk)
     cycle = evidence_request.cycle
-    can_answer = access.can_answer_request(request.user, evidence_request)
-    can_decide = access.can_decide_request(request.user, evidence_request)
-    answer_form = AnswerForm(documents=_answer_documents(cycle)) if can_answer else None
-    reask_form = EvidenceRequestForm(initial={"due_on": services.default_due_date(cycle)}) if can_decide else None
+    actions = _available(EVIDENCE_REQUEST_LIFECYCLE, evidence_request, request.user)
+    answer_form = AnswerForm(documents=_answer_documents(cycle)) if "answer" in actions else None
+    reask_form = (
+        EvidenceRequestForm(initial={"due_on": services.default_due_date(cycle)}) if "reask" in actions else None
+    )
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "answer":
-                if not can_answer:
-                    raise PermissionDenied
-                answer_form = AnswerForm(request.POST, request.FILES, documents=_answer_documents(cycle))
-                if limiter and limiter.refused:
-                    answer_form.add_error("new_file", too_large_message(limiter.refused[0]))
-                elif answer_form.is_valid():
+        if action == "answer":
+            answer_form = AnswerForm(request.POST, request.FILES, documents=_answer_documents(cycle))
+            if limiter and limiter.refused:
+                answer_form.add_error("new_file", too_large_message(limiter.refused[0]))
+            elif answer_form.is_valid():
+                with refusal_on(answer_form):
                     _answer(request, evidence_request, answer_form)
                     messages.success(request, _("Answer sent to the assessor."))
                     return redirect("assessment:request", evidence_request.pk)
-            elif action in {"accept", "reask"}:
-                if not can_decide:
-                    raise PermissionDenied
-                if action == "accept":
-                    services.evidence_request_accept(request=evidence_request, user=request.user)
-                    messages.success(request, _("Answer accepted."))
-                    return redirect("assessment:request", evidence_request.pk)
-                reask_form = EvidenceRequestForm(request.POST)
-                if reask_form.is_valid():
+        elif action == "accept":
+            with refusal_as_message(request):
+                services.evidence_request_accept(request=evidence_request, user=request.user)
+                messages.success(request, _("Answer accepted."))
+            return redirect("assessment:request", evidence_request.pk)
+        elif action == "reask":
+            reask_form = EvidenceRequestForm(request.POST)
+            if reask_form.is_valid():
+                with refusal_on(reask_form):
                     services.evidence_request_reask(
                         request=evidence_request,
                         user=request.user,
@@ -304,17 +286,8 @@ def _request_detail(request: HttpRequest, pk: Any, limiter: Any) -> HttpResponse
                     )
                     messages.success(request, _("Follow-up question sent."))
                     return redirect("assessment:request", evidence_request.pk)
-            else:
-                raise PermissionDenied
-        except ValidationError as exc:
-            target = answer_form if action == "answer" else reask_form
-            if target is not None:
-                _form_errors(target, exc)
-        except RefusedFile as exc:
-            if answer_form is not None:
-                answer_form.add_error("new_file", str(exc))
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
+        else:
+            raise PermissionDenied
         status = 400
     return render(
         request,
@@ -323,9 +296,9 @@ def _request_detail(request: HttpRequest, pk: Any, limiter: Any) -> HttpResponse
             "request_obj": evidence_request,
             "cycle": cycle,
             "thread": selectors.request_thread(evidence_request),
-            "answer_form": answer_form,
-            "reask_form": reask_form,
-            "can_decide": can_decide,
+            "answer_form": answer_form if "answer" in actions else None,
+            "reask_form": reask_form if "reask" in actions else None,
+            "can_decide": "accept" in actions,
             "is_assessor": selectors.is_assigned_assessor(request.user, cycle),
         },
         status=status,
@@ -333,8 +306,7 @@ def _request_detail(request: HttpRequest, pk: Any, limiter: Any) -> HttpResponse
 
 
 def _answer(request: HttpRequest, evidence_request: Any, form: AnswerForm) -> None:
-    from iasios.applications import services as application_services
-
+    """The latest revision of each chosen document of the library, and the new file if any."""
     data = form.cleaned_data
     cycle = evidence_request.cycle
     revisions: list[EvidenceRevision] = []
@@ -352,17 +324,13 @@ def _answer(request: HttpRequest, evidence_request: Any, form: AnswerForm) -> No
             if latest is not None:
                 revisions.append(latest)
     upload = data.get("new_file")
-    if upload is not None:
-        title = data.get("new_title") or upload.name
-        document = application_services.evidence_document_create(
-            facility=cycle.facility,
-            user=request.user,
-            data=application_services.DocumentInput(title=title),
-            upload=upload,
-        )
-        revisions.append(EvidenceRevision.objects.select_related("document").get(document=document, number=1))
     services.evidence_request_answer(
-        request=evidence_request, user=request.user, text=data["text"], revisions=revisions
+        request=evidence_request,
+        user=request.user,
+        text=data["text"],
+        revisions=revisions,
+        upload=upload,
+        upload_title=data.get("new_title") or (upload.name if upload is not None else ""),
     )
 
 
@@ -390,14 +358,16 @@ def cycle_requests(request: HttpRequest, cycle_id: Any) -> HttpResponse:
 # ----------------------------------------------------------------------------- evidence preview
 
 
-INLINE_TYPES = selectors.PREVIEWABLE_TYPES
+INLINE_TYPES = reviews.PREVIEWABLE_TYPES
 
 
 @login_required
 @xframe_options_sameorigin
 def evidence_inline(request: HttpRequest, revision_id: Any) -> FileResponse:
     """A stored file for the review's preview: inline for PDFs and images, an attachment otherwise."""
-    revision: EvidenceRevision = get_visible_revision_or_404(request.user, revision_id)
+    revision: EvidenceRevision = get_visible_revision_or_404(
+        request.user, revision_id, assessor_of_facility=selectors.is_assessor_of_facility
+    )
     from django.core.files.storage import default_storage
 
     inline = revision.content_type in INLINE_TYPES
@@ -440,13 +410,10 @@ def visit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         form = FindingForm(request.POST, requirements=choices)
         if form.is_valid():
             requirement = next(r for r in requirements if str(r.pk) == form.cleaned_data["requirement"])
-            try:
+            with refusal_on(form):
                 services.visit_finding_add(
                     visit=the_visit, user=request.user, requirement=requirement, text=form.cleaned_data["text"]
                 )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
                 messages.success(request, _("Finding added."))
                 return redirect("assessment:visit", cycle.pk)
         status = 400

@@ -1,7 +1,9 @@
 """Programme office pages of the assessment, mounted under /office/assessment/ (staff MFA applies).
 
-Triage, the assessor pool, assignment with conflicts, the decision clocks and overdue
-requests, the visit, reconciliation, the recommendation and sending it to the committee.
+The triage queue, the assessor pool, assignment with conflicts, the decision clocks and overdue
+requests, the visit. The pages that move the cycle or show the recommendation (a triaged dossier,
+a cycle's assessment, reconciliation, the hand-over to the committee) are the cycles app's
+(`iasios.cycles.views_committee`), under the same URLs.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,20 +22,13 @@ from iasios.accounts.models import User
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.applications.models import Cycle
 from iasios.assessment import selectors, services, tables
-from iasios.assessment.forms import AssignForm, OverrideForm, ProfileForm, ReasonForm, ReturnForm, VisitForm
-from iasios.assessment.models import AssessorProfile, Assignment, Rating
-from iasios.core.events import timeline
+from iasios.assessment.forms import AssignForm, ProfileForm, VisitForm
+from iasios.assessment.models import AssessorProfile, Assignment
 from iasios.core.exports import export_response
-from iasios.core.statemachine import TransitionNotAllowed
+from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.facilities.countries import COUNTRY_NAMES
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _cycle(pk: Any) -> Cycle:
@@ -50,43 +44,6 @@ def triage(request: HttpRequest) -> HttpResponse:
     if (export := export_response(request, tables.triage_table(cycles))) is not None:
         return export
     return render(request, "assessment/office/triage.html", {"cycles": cycles})
-
-
-@office_only
-def triage_cycle(request: HttpRequest, cycle_id: Any) -> HttpResponse:
-    cycle = _cycle(cycle_id)
-    form = ReturnForm()
-    status = 200
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "start":
-                services.triage_start_assessment(cycle=cycle, actor=request.user)
-                messages.success(request, _("The application is in assessment. Assign two assessors."))
-                return redirect("office_assessment:cycle", cycle.pk)
-            form = ReturnForm(request.POST)
-            if form.is_valid():
-                services.triage_return(cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"])
-                messages.success(request, _("The dossier was returned to the facility."))
-                return redirect("office_assessment:triage")
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        status = 400
-    dossier = selectors.latest_dossier(cycle)
-    return render(
-        request,
-        "assessment/office/triage_cycle.html",
-        {
-            "cycle": cycle,
-            "facility": cycle.facility,
-            "dossier": dossier,
-            "revisions": selectors.dossier_revisions(cycle),
-            "form": form,
-            "answers": (dossier.snapshot.get("answers", []) if dossier else []),
-        },
-        status=status,
-    )
 
 
 # ----------------------------------------------------------------------------- assessor pool
@@ -151,7 +108,7 @@ def assessor_edit(request: HttpRequest, pk: Any = None) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             user = profile.user if profile else User.objects.get(pk=data["user"])
-            try:
+            with refusal_on(form):
                 services.assessor_profile_save(
                     user=user,
                     actor=request.user,
@@ -165,9 +122,6 @@ def assessor_edit(request: HttpRequest, pk: Any = None) -> HttpResponse:
                         availability_note=data["availability_note"],
                     ),
                 )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
                 messages.success(request, _("Assessor profile saved."))
                 return redirect("office_assessment:assessors")
         status = 400
@@ -195,28 +149,6 @@ def cycles(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
-def cycle_detail(request: HttpRequest, cycle_id: Any) -> HttpResponse:
-    cycle = _cycle(cycle_id)
-    recommendation = selectors.recommendation_for(cycle)
-    return render(
-        request,
-        "assessment/office/cycle.html",
-        {
-            "cycle": cycle,
-            "facility": cycle.facility,
-            "assignments": selectors.cycle_assignments(cycle),
-            "clock": selectors.decision_clock(cycle),
-            "requests": selectors.requests_of_cycle(cycle),
-            "visit": selectors.visit_of(cycle),
-            "recommendation": recommendation,
-            "withdraw_form": ReasonForm(),
-            "events": timeline(cycle)[:15],
-            "limit": selectors.assessors_per_cycle(cycle),
-        },
-    )
-
-
-@office_only
 def assign(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     cycle = _cycle(cycle_id)
     candidates = selectors.assignment_candidates(cycle)
@@ -228,13 +160,8 @@ def assign(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         cast(Any, form.fields["assessor"]).choices = [(str(c.profile.user_id), str(c.profile.user)) for c in candidates]
         if form.is_valid():
             assessor = User.objects.get(pk=form.cleaned_data["assessor"])
-            try:
+            with refusal_on(form):
                 services.assignment_create(cycle=cycle, assessor=assessor, actor=request.user)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            except TransitionNotAllowed as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(request, _("%(name)s has been asked to assess this application.") % {"name": assessor})
                 return redirect("office_assessment:cycle", cycle.pk)
         status = 400
@@ -259,14 +186,8 @@ def assign(request: HttpRequest, cycle_id: Any) -> HttpResponse:
 @office_only
 def withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
     assignment = get_object_or_404(Assignment.objects.select_related("cycle"), pk=pk)
-    form = ReasonForm(request.POST)
-    try:
-        services.assignment_withdraw(
-            assignment=assignment, actor=request.user, reason=form.data.get("reason", "") if form.is_bound else ""
-        )
-    except (ValidationError, TransitionNotAllowed) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
+    with refusal_as_message(request):
+        services.assignment_withdraw(assignment=assignment, actor=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("Assignment withdrawn."))
     return redirect("office_assessment:cycle", assignment.cycle_id)
 
@@ -291,11 +212,8 @@ def visit_edit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     if request.method == "POST":
         form = VisitForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 services.visit_save(cycle=cycle, actor=request.user, data=services.VisitInput(**form.cleaned_data))
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
                 messages.success(request, _("Visit saved."))
                 return redirect("assessment:visit", cycle.pk)
         status = 400
@@ -305,81 +223,3 @@ def visit_edit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         {"cycle": cycle, "facility": cycle.facility, "form": form, "visit": visit},
         status=status,
     )
-
-
-# ----------------------------------------------------------------------------- reconciliation
-
-
-@office_only
-def reconcile(request: HttpRequest, cycle_id: Any) -> HttpResponse:
-    cycle = _cycle(cycle_id)
-    status = 200
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        recon = selectors.reconciliation(cycle)
-        values = {
-            row.requirement.pk: (
-                request.POST.get(f"rating_{row.requirement.pk}", ""),
-                request.POST.get(f"note_{row.requirement.pk}", ""),
-            )
-            for row in recon.rows
-        }
-        try:
-            saved = services.consolidated_ratings_record(cycle=cycle, actor=request.user, ratings=values)
-        except ValidationError as exc:
-            errors = exc.message_dict
-            status = 400
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            status = 400
-        else:
-            messages.success(request, _("%(n)d consolidated rating(s) recorded.") % {"n": len(saved)})
-            return redirect("office_assessment:reconcile", cycle.pk)
-    recon = selectors.reconciliation(cycle)
-    recommendation = selectors.recommendation_for(cycle)
-    override_form = OverrideForm(initial={"outcome": recommendation.outcome, "reason": recommendation.override_reason})
-    return render(
-        request,
-        "assessment/office/reconcile.html",
-        {
-            "cycle": cycle,
-            "facility": cycle.facility,
-            "recon": recon,
-            "ratings": Rating.choices,
-            "errors": errors,
-            "recommendation": recommendation,
-            "override_form": override_form,
-        },
-        status=status,
-    )
-
-
-@require_POST
-@office_only
-def recommendation(request: HttpRequest, cycle_id: Any) -> HttpResponse:
-    cycle = _cycle(cycle_id)
-    if request.POST.get("action") == "send":
-        try:
-            services.send_to_committee(cycle=cycle, actor=request.user)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The recommendation has been sent to the committee."))
-            return redirect("office_assessment:cycle", cycle.pk)
-        return redirect("office_assessment:reconcile", cycle.pk)
-    form = OverrideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.outcome_override(
-                cycle=cycle,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Recommendation saved."))
-    else:
-        messages.error(request, _("Choose an outcome."))
-    return redirect("office_assessment:reconcile", cycle.pk)

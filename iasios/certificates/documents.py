@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 
 from iasios.certificates.models import Certificate
 from iasios.core.pdf import html_to_pdf
+from iasios.decisions.letters import issuer
+from iasios.decisions.models import AwardLevel
+from iasios.decisions.seals import ENROLLED, seal_label
+from iasios.facilities.countries import country_name
 
 QR_SCALE = 6
 QR_BORDER = 4
@@ -26,9 +30,6 @@ def qr_png_data_uri(url: str) -> str:
 
 
 def certificate_html(certificate: Certificate) -> str:
-    from iasios.decisions.letters import issuer
-    from iasios.facilities.countries import country_name
-
     context: dict[str, Any] = {
         "certificate": certificate,
         "country": country_name(certificate.country),
@@ -44,20 +45,18 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     return html_to_pdf(certificate_html(certificate))
 
 
-def _levels() -> dict[str, tuple[str, str, str]]:
-    """level → (label, ring colour, fill colour)."""
-    return {
-        "enrolled": (_("Enrolled Centre"), "#0b4f6c", "#e3f0f6"),
-        "accredited": (_("Accredited Centre"), "#1d6b40", "#e2f3e9"),
-        "centre_of_excellence": (_("Centre of Excellence"), "#8a6100", "#fbf0cf"),
-    }
-
-
-SEAL_LEVEL_NAMES = ("enrolled", "accredited", "centre_of_excellence")
+# level → (ring colour, fill colour); the levels and their names are the decisions app's (seals.py).
+SEAL_COLOURS = {
+    ENROLLED: ("#0b4f6c", "#e3f0f6"),
+    AwardLevel.ACCREDITED: ("#1d6b40", "#e2f3e9"),
+    AwardLevel.CENTRE_OF_EXCELLENCE: ("#8a6100", "#fbf0cf"),
+}
 
 
 def seal_level(level: str) -> tuple[str, str, str]:
-    return _levels()[level]
+    """(label, ring colour, fill colour) of a seal level."""
+    ring, fill = SEAL_COLOURS[level]
+    return seal_label(level), ring, fill
 
 
 def seal_svg(level: str, *, facility_name: str = "", valid_until: str = "") -> str:

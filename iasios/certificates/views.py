@@ -10,10 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from iasios.certificates.documents import SEAL_LEVEL_NAMES, certificate_pdf, seal_svg
+from iasios.certificates.documents import certificate_pdf, seal_svg
 from iasios.certificates.models import Certificate
 from iasios.core.pdf import pdf_response
 from iasios.decisions.access import get_visible_award_or_404
+from iasios.decisions.seals import SEAL_LEVEL_NAMES
 from iasios.facilities.countries import country_name
 
 

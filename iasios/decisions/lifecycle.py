@@ -24,6 +24,7 @@ from iasios.decisions.models import (
     Decision,
     DecisionStatus,
 )
+from iasios.decisions.notifications import award_status_changed
 from iasios.facilities.access import is_office
 
 
@@ -40,8 +41,6 @@ def _hearer(user: Any, appeal: Any) -> bool:
 
 
 def _notify_award_change(award: Any, actor: Any) -> None:
-    from iasios.decisions.notifications import award_status_changed
-
     award_status_changed(award)
 
 

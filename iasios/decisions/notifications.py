@@ -1,5 +1,8 @@
 """E-mails of the decisions app: to the facility's authorised representative and contact person;
-a lodged appeal to the programme office and the committee members who may hear it."""
+a lodged appeal to the programme office and the committee members who may hear it.
+
+Callers send them once their transaction commits (`transaction.on_commit` or a transition's effect).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from iasios.accounts.models import User
 from iasios.accounts.roles import FACILITY_MANAGER_ROLES, ProgrammeRoleName
-from iasios.notifications.mail import send_templated_mail
+from iasios.decisions.access import voter_ids
 from iasios.facilities.models import Facility, Membership
+from iasios.notifications.mail import send_templated_mail
+from iasios.notifications.selectors import programme_emails
 
 PREFIX = "decisions/email/"
 
@@ -44,10 +50,6 @@ def award_status_changed(award: Any) -> None:
 
 def appeal_lodged(appeal: Any) -> None:
     """To the office and the committee members who may hear it (those who did not vote on the decision)."""
-    from iasios.accounts.models import User
-    from iasios.decisions.access import voter_ids
-    from iasios.notifications.selectors import programme_emails
-
     decision = appeal.decision
     hearers = (
         User.objects.filter(programme_role_set__role=ProgrammeRoleName.COMMITTEE, is_active=True)

@@ -1,7 +1,7 @@
-"""Reads of decisions, appeals and awards, including what other apps ask of this one.
+"""Reads of decisions, appeals and awards, including what the apps above ask of this one.
 
-`current_award`, `full_term_completed` and `recertification_open` are the contract with the
-applications and assessment apps (docs/cycle-lifecycle.md).
+`current_award`, `full_term_completed` and `recertification_open` are asked by the cycles app;
+`recommendation_for` is the assessment's recommendation with the award fact its rule engine needs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from iasios.decisions import integration
+from iasios.applications.models import Cycle, CycleKind, CycleStatus
+from iasios.applications.selectors import latest_dossier
+from iasios.assessment import selectors as assessment_selectors
+from iasios.assessment.models import RequirementRating
 from iasios.decisions.dates import add_months
 from iasios.decisions.models import (
     CURRENT_AWARD_STATES,
@@ -28,7 +31,9 @@ from iasios.decisions.models import (
     Vote,
 )
 from iasios.facilities.models import Facility
+from iasios.standards.models import Requirement
 from iasios.standards.programme import ProgrammeSettings
+from iasios.standards.selectors import NoCurrentFramework, current_programme_settings
 
 
 def programme_settings_for(cycle: Any) -> ProgrammeSettings:
@@ -39,8 +44,6 @@ def programme_settings_for(cycle: Any) -> ProgrammeSettings:
 def current_programme_settings_or(fallback_cycle: Any) -> ProgrammeSettings:
     """The programme's current settings (the office may change windows for everyone), or the
     cycle's own when no framework is current."""
-    from iasios.standards.selectors import NoCurrentFramework, current_programme_settings
-
     try:
         return current_programme_settings()
     except NoCurrentFramework:
@@ -79,6 +82,13 @@ def full_term_completed(facility: Facility, today: date | None = None) -> bool:
     return False
 
 
+def recommendation_for(cycle: Cycle) -> assessment_selectors.Recommendation:
+    """The assessment's recommendation as the committee reads it. On a re-certification the rule
+    engine asks whether the facility completed a full award term: an award fact, known here."""
+    full_term = cycle.kind == CycleKind.RECERTIFICATION and full_term_completed(cycle.facility)
+    return assessment_selectors.recommendation_for(cycle, full_term_completed=full_term)
+
+
 def recertification_opens_on(award: Award) -> date:
     opens = current_programme_settings_or(award.cycle).recertification_opens_months
     return add_months(award.valid_until, -opens)
@@ -96,6 +106,15 @@ def recertification_open(facility: Facility, today: date | None = None) -> bool:
 # ----------------------------------------------------------------------------- pages
 
 
+def excluded_members_for(cycle: Cycle) -> set[Any]:
+    """Members who took part in a decision on this cycle that was set aside on appeal."""
+    return set(
+        Vote.objects.filter(decision__cycle=cycle, decision__status=DecisionStatus.SET_ASIDE).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
 @dataclass
 class QueueRow:
     cycle: Any
@@ -108,10 +127,8 @@ class QueueRow:
 
 def committee_queue(user: Any) -> list[QueueRow]:
     """Cycles with the committee, each with its open round's votes, in a fixed number of queries."""
-    from iasios.applications.models import Cycle
-
     cycles = (
-        Cycle.objects.filter(status="with_committee")
+        Cycle.objects.filter(status=CycleStatus.WITH_COMMITTEE)
         .select_related("facility", "framework")
         .prefetch_related(
             Prefetch(
@@ -126,7 +143,7 @@ def committee_queue(user: Any) -> list[QueueRow]:
     )
     set_aside_voters: dict[Any, set[Any]] = {}
     for cycle_id, member_id in Vote.objects.filter(
-        decision__status=DecisionStatus.SET_ASIDE, decision__cycle__status="with_committee"
+        decision__status=DecisionStatus.SET_ASIDE, decision__cycle__status=CycleStatus.WITH_COMMITTEE
     ).values_list("decision__cycle_id", "member_id"):
         set_aside_voters.setdefault(cycle_id, set()).add(member_id)
     rows = []
@@ -164,20 +181,34 @@ class RatingRow:
     flagged: bool
 
 
-def committee_file(cycle: Any) -> dict[str, Any]:
-    """What a member reads before voting: recommendation, dossier and ratings."""
-    from iasios.standards.models import Requirement
+def assessor_ratings(cycle: Cycle) -> dict[int, list[tuple[str, str, str]]]:
+    """requirement id → [(assessor's name, rating, comment)] of the reviews submitted on the cycle."""
+    rows: dict[int, list[tuple[str, str, str]]] = {}
+    ratings = (
+        RequirementRating.objects.filter(assignment__cycle=cycle, assignment__submitted_at__isnull=False)
+        .select_related("assignment__assessor")
+        .order_by("assignment__assessor__name", "created_at")
+    )
+    for rating in ratings:
+        assessor = rating.assignment.assessor
+        rows.setdefault(rating.requirement_id, []).append(
+            (assessor.name or assessor.email, str(rating.rating), str(rating.comment))
+        )
+    return rows
 
-    recommendation = integration.recommendation_for(cycle)
-    consolidated = integration.consolidated_ratings(cycle)
-    by_assessor = integration.assessor_ratings(cycle)
-    flagged = {str(pk) for pk in (recommendation.flagged_requirement_ids if recommendation else ())}
+
+def committee_file(cycle: Cycle) -> dict[str, Any]:
+    """What a member reads before voting: recommendation, dossier and ratings."""
+    recommendation = recommendation_for(cycle)
+    consolidated = assessment_selectors.consolidated_ratings(cycle)
+    by_assessor = assessor_ratings(cycle)
+    flagged = set(recommendation.flagged_requirement_ids)
     rows = [
         RatingRow(
             requirement=r,
             consolidated=consolidated.get(r.pk, ""),
             assessors=by_assessor.get(r.pk, []),
-            flagged=str(r.pk) in flagged,
+            flagged=r.pk in flagged,
         )
         for r in Requirement.objects.filter(framework_id=cycle.framework_id)
         .select_related("standard")
@@ -185,7 +216,7 @@ def committee_file(cycle: Any) -> dict[str, Any]:
     ]
     return {
         "recommendation": recommendation,
-        "dossier": integration.latest_dossier(cycle),
+        "dossier": latest_dossier(cycle),
         "rows": rows,
         "decisions": list(
             Decision.objects.filter(cycle=cycle).exclude(status=DecisionStatus.VOTING).order_by("-round")

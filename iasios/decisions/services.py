@@ -1,9 +1,14 @@
-"""Writes of the decisions app: votes and decisions, corrective actions, appeals, awards.
+"""Writes of the decisions app: votes and decision rows, corrective actions, appeals, awards.
 
 Majority rule (docs/decisions/0011-decisions-and-awards.md): a decision is taken by the vote
 that brings the round to the quorum or beyond, when one outcome has more than half of the
 votes cast. A tie (or a split with no majority) keeps the round open: more members vote, or
 members change their vote, which they may do until the decision is taken.
+
+These services write this app's own rows only. What the committee's decision does to the cycle
+and beyond (the cycle decided or reopened for amendment, the award's certificate, the cycle back
+to the committee after an upheld appeal) is composed on top, in `iasios.cycles.committee`.
+Refusals are core.refusals errors; mails go out after the commit.
 """
 
 from __future__ import annotations
@@ -12,17 +17,21 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from iasios.applications.models import Cycle, CycleStatus, EvidenceDocument
+from iasios.applications.selectors import latest_dossier
 from iasios.core.events import record_event
-from iasios.decisions import integration, notifications
+from iasios.core.refusals import Conflict, Invalid, NotPermitted
+from iasios.decisions import notifications, selectors
 from iasios.decisions.access import can_lodge_appeal, can_manage_actions, can_vote, is_committee
 from iasios.decisions.dates import add_months
 from iasios.decisions.lifecycle import ACTION_LIFECYCLE, APPEAL_LIFECYCLE, AWARD_LIFECYCLE, DECISION_LIFECYCLE
@@ -39,8 +48,7 @@ from iasios.decisions.models import (
     Vote,
 )
 from iasios.decisions.selectors import current_programme_settings_or, programme_settings_for
-
-WITH_COMMITTEE = "with_committee"
+from iasios.standards.models import Requirement
 
 
 def _today(today: date | None) -> date:
@@ -54,10 +62,8 @@ def _lines(text: str) -> list[str]:
 def parse_references(cycle: Any, text: str) -> list[Any]:
     """Requirement references typed by a member (“1c, 4b”) → requirement ids of the cycle's framework.
 
-    Raises ValidationError naming the references that do not exist.
+    Raises Invalid (field "areas") naming the references that do not exist.
     """
-    from iasios.standards.models import Requirement
-
     wanted = [ref.lower() for ref in re.split(r"[\s,;]+", text.strip()) if ref]
     if not wanted:
         return []
@@ -67,8 +73,8 @@ def parse_references(cycle: Any, text: str) -> list[Any]:
     }
     unknown = [ref for ref in wanted if ref not in known]
     if unknown:
-        raise ValidationError(
-            {"areas": _("No such requirement in this framework: %(refs)s.") % {"refs": ", ".join(unknown)}}
+        raise Invalid(
+            _("No such requirement in this framework: %(refs)s.") % {"refs": ", ".join(unknown)}, field="areas"
         )
     return list(dict.fromkeys(known[ref] for ref in wanted))
 
@@ -76,29 +82,18 @@ def parse_references(cycle: Any, text: str) -> list[Any]:
 # ----------------------------------------------------------------------------- decision rounds
 
 
-def excluded_members_for(cycle: Any) -> set[Any]:
-    """Members who took part in a decision on this cycle that was set aside on appeal."""
-    return set(
-        Vote.objects.filter(decision__cycle=cycle, decision__status=DecisionStatus.SET_ASIDE).values_list(
-            "member_id", flat=True
-        )
-    )
-
-
 @transaction.atomic
 def decision_round_open(*, cycle: Any) -> Decision:
     """The cycle's open round, opened now if there is none. The cycle must be with the committee."""
-    from iasios.applications.models import Cycle
-
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     existing = Decision.objects.filter(cycle=cycle, status=DecisionStatus.VOTING).first()
     if existing is not None:
         return existing
-    if cycle.status != WITH_COMMITTEE:
-        raise ValidationError(_("This application is not with the committee."))
+    if cycle.status != CycleStatus.WITH_COMMITTEE:
+        raise Conflict(_("This application is not with the committee."))
     last = Decision.objects.filter(cycle=cycle).aggregate(n=Max("round"))["n"] or 0
     decision = Decision.objects.create(cycle=cycle, round=last + 1)
-    excluded = excluded_members_for(cycle)
+    excluded = selectors.excluded_members_for(cycle)
     if excluded:
         decision.excluded_members.set(excluded)
     record_event(obj=decision, action="open_round", to_state=DecisionStatus.VOTING, data={"round": decision.round})
@@ -115,7 +110,7 @@ def majority_outcome(outcomes: Iterable[str], quorum: int) -> str | None:
 
 
 @transaction.atomic
-def vote_cast(
+def vote_record(
     *,
     cycle: Any,
     member: Any,
@@ -123,22 +118,27 @@ def vote_cast(
     comment: str = "",
     conditions: str = "",
     areas: str = "",
-    today: date | None = None,
 ) -> Vote:
-    """Record (or change) a member's vote in the cycle's open round; take the decision when it is due."""
+    """Record (or change) a member's vote in the cycle's open round.
+
+    Whether the vote takes the decision is `round_outcome`; `iasios.cycles.committee.vote_cast`
+    asks it and takes the decision with what follows from it.
+    """
     if not is_committee(member):
-        raise PermissionDenied(_("Only committee members vote."))
+        raise NotPermitted(_("Only committee members vote."))
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": _("Choose one of the outcomes.")})
+        raise Invalid(_("Choose one of the outcomes."), field="outcome")
     decision = decision_round_open(cycle=cycle)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not can_vote(member, decision):
-        raise PermissionDenied(_("You took part in the decision set aside on appeal: you may not vote in this round."))
+        raise NotPermitted(_("You took part in the decision set aside on appeal: you may not vote in this round."))
     listed = parse_references(decision.cycle, areas)  # refuse unknown references before anything is saved
-    if outcome == Outcome.AREAS_TO_AMEND and not listed:
-        recommendation = integration.recommendation_for(decision.cycle)
-        if recommendation is None or not recommendation.flagged_requirement_ids:
-            raise ValidationError({"areas": _("Name the requirements the facility must amend.")})
+    if (
+        outcome == Outcome.AREAS_TO_AMEND
+        and not listed
+        and not selectors.recommendation_for(decision.cycle).flagged_requirement_ids
+    ):
+        raise Invalid(_("Name the requirements the facility must amend."), field="areas")
     vote, created = Vote.objects.update_or_create(
         decision=decision,
         member=member,
@@ -150,26 +150,34 @@ def vote_cast(
         actor=member,
         data={"outcome": outcome},
     )
-    quorum = programme_settings_for(decision.cycle).committee_quorum
-    winner = majority_outcome(decision.votes.values_list("outcome", flat=True), quorum)
-    if winner is not None:
-        _take(decision, winner, _today(today))
     return vote
 
 
-def _take(decision: Decision, outcome: str, today: date) -> Decision:
+def round_outcome(decision: Decision) -> str | None:
+    """The outcome the round's votes decide on (quorum and majority), or None while it stays open."""
+    quorum = programme_settings_for(decision.cycle).committee_quorum
+    return majority_outcome(decision.votes.values_list("outcome", flat=True), quorum)
+
+
+def decision_record(*, decision: Decision, outcome: str, today: date) -> tuple[Decision, list[Any]]:
+    """Take the decision: its row records the outcome, the dossier it refers to (by its hash), the
+    recommendation, the winning votes' conditions and, for "areas to amend", the areas (flagged by
+    the assessment or listed by the members) and the date to resubmit by.
+
+    Returns the decision and its areas to amend (requirement ids, the flagged ones first).
+    """
     cycle = decision.cycle
-    dossier = integration.latest_dossier(cycle)
-    recommendation = integration.recommendation_for(cycle)
+    dossier = latest_dossier(cycle)
+    recommendation = selectors.recommendation_for(cycle)
     winning = list(decision.votes.filter(outcome=outcome).order_by("created_at"))
     conditions = list(dict.fromkeys(line for vote in winning for line in _lines(vote.conditions)))
     areas: list[Any] = []
     resubmit_by = None
     if outcome == Outcome.AREAS_TO_AMEND:
-        flagged = list(recommendation.flagged_requirement_ids) if recommendation else []
+        flagged = list(recommendation.flagged_requirement_ids)
         listed = [pk for vote in winning for pk in parse_references(cycle, vote.areas)]
         areas = list(dict.fromkeys([*flagged, *listed]))
-        # The same window the applications app gives the reopened cycle: the programme's current one.
+        # The same window the cycles app gives the reopened cycle: the programme's current one.
         resubmit_by = add_months(today, current_programme_settings_or(cycle).resubmission_window_months)
     decision = DECISION_LIFECYCLE.apply(
         decision,
@@ -178,21 +186,15 @@ def _take(decision: Decision, outcome: str, today: date) -> Decision:
         changes={
             "outcome": outcome,
             "decided_on": today,
-            "dossier_sha256": getattr(dossier, "sha256", "") or "",
-            "recommended_outcome": recommendation.outcome if recommendation else "",
+            "dossier_sha256": dossier.sha256 if dossier is not None else "",
+            "recommended_outcome": recommendation.outcome,
             "conditions": conditions,
             "resubmit_by": resubmit_by,
         },
     )
     if areas:
         decision.areas_to_amend.set(areas)
-    integration.cycle_mark_decided(cycle=cycle)
-    if outcome in AWARDING_OUTCOMES:
-        award_grant(decision=decision)
-    if outcome == Outcome.AREAS_TO_AMEND:
-        integration.cycle_reopen_for_amendment(cycle=cycle, requirement_ids=areas)
-    notifications.decision_taken(decision)
-    return decision
+    return decision, areas
 
 
 # ----------------------------------------------------------------------------- corrective actions
@@ -200,14 +202,14 @@ def _take(decision: Decision, outcome: str, today: date) -> Decision:
 
 def _require_office(actor: Any) -> None:
     if not can_manage_actions(actor):
-        raise PermissionDenied(_("Only the programme office records corrective actions."))
+        raise NotPermitted(_("Only the programme office records corrective actions."))
 
 
 @transaction.atomic
 def action_add(*, decision: Decision, actor: Any, description: str, owner: str, due_on: date) -> CorrectiveAction:
     _require_office(actor)
     if decision.status != DecisionStatus.DECIDED:
-        raise ValidationError(_("Corrective actions belong to a decision that has been taken."))
+        raise Conflict(_("Corrective actions belong to a decision that has been taken."))
     errors = {}
     if not description.strip():
         errors["description"] = _("Describe the corrective action.")
@@ -260,29 +262,32 @@ def appeal_lodge(
     *, decision: Decision, user: Any, grounds: str, document_ids: Iterable[Any] = (), today: date | None = None
 ) -> Appeal:
     if not can_lodge_appeal(user, decision):
-        raise PermissionDenied(_("Only the authorised representative can lodge an appeal."))
+        raise NotPermitted(_("Only the authorised representative can lodge an appeal."))
     decision = Decision.objects.select_for_update().select_related("cycle__framework").get(pk=decision.pk)
     refusal = appeal_refusal(decision, today)
     if refusal:
-        raise ValidationError(refusal)
+        raise Invalid(refusal)
     if not grounds.strip():
-        raise ValidationError({"grounds": _("State the grounds of the appeal.")})
-    from iasios.applications.models import EvidenceDocument
-
+        raise Invalid(_("State the grounds of the appeal."), field="grounds")
     ids = list(document_ids)
     documents = list(EvidenceDocument.objects.filter(pk__in=ids, facility_id=decision.cycle.facility_id))
     if len(documents) != len(set(ids)):
-        raise ValidationError({"documents": _("Choose documents from your facility's evidence library.")})
+        raise Invalid(_("Choose documents from your facility's evidence library."), field="documents")
     appeal = Appeal.objects.create(decision=decision, lodged_by=user, lodged_on=_today(today), grounds=grounds.strip())
     appeal.documents.set(documents)
     record_event(obj=appeal, action="lodge", actor=user, to_state=appeal.status)
-    notifications.appeal_lodged(appeal)
+    transaction.on_commit(partial(notifications.appeal_lodged, appeal))
     return appeal
 
 
 @transaction.atomic
 def appeal_decide(*, appeal: Appeal, member: Any, upheld: bool, reasons: str, today: date | None = None) -> Appeal:
-    """Uphold (the decision is set aside and the committee decides again without its voters) or dismiss."""
+    """Uphold (the decision is set aside, with the awards it granted) or dismiss.
+
+    After an upheld appeal the committee decides again, without the members who voted: the
+    cycle's move back to the committee is `iasios.cycles.committee.appeal_decide`'s. The panel's
+    letter is mailed after the commit.
+    """
     day = _today(today)
     appeal = APPEAL_LIFECYCLE.apply(
         appeal,
@@ -292,17 +297,20 @@ def appeal_decide(*, appeal: Appeal, member: Any, upheld: bool, reasons: str, to
         changes={"heard_by": member, "decided_on": day, "reasons": reasons.strip()},
     )
     if upheld:
-        decision = Decision.objects.select_related("cycle").get(pk=appeal.decision_id)
-        why = _("Decision set aside on appeal: %(reasons)s") % {"reasons": reasons.strip()}
+        decision = Decision.objects.get(pk=appeal.decision_id)
+        why = set_aside_reason(reasons)
         DECISION_LIFECYCLE.apply(decision, "set_aside", reason=why)
         for award in Award.objects.filter(decision=decision, status__in=CURRENT_AWARD_STATES):
             AWARD_LIFECYCLE.apply(
                 award, "set_aside", reason=why, changes={"status_changed_on": day, "status_reason": why}
             )
-        integration.cycle_reconsider(cycle=decision.cycle, actor=member, reason=why)
-        decision_round_open(cycle=decision.cycle)
-    notifications.appeal_decided(appeal)
+    transaction.on_commit(partial(notifications.appeal_decided, appeal))
     return appeal
+
+
+def set_aside_reason(reasons: str) -> str:
+    """The reason written on what an upheld appeal sets aside (the decision, its award, the cycle's return)."""
+    return _("Decision set aside on appeal: %(reasons)s") % {"reasons": reasons.strip()}
 
 
 # ----------------------------------------------------------------------------- awards
@@ -310,15 +318,14 @@ def appeal_decide(*, appeal: Appeal, member: Any, upheld: bool, reasons: str, to
 
 @transaction.atomic
 def award_grant(*, decision: Decision) -> Award:
-    """The award of an accredited or centre-of-excellence decision, and its certificate.
+    """The award of an accredited or centre-of-excellence decision.
 
     The facility's previous award, if still current, is superseded first: at most one award
-    is current (a database constraint backs this).
+    is current (a database constraint backs this). Its certificate and the mail that brings
+    both are added on top (`iasios.cycles.committee.award_grant`).
     """
-    from iasios.certificates.services import certificate_issue
-
     if decision.outcome not in AWARDING_OUTCOMES or decision.decided_on is None:
-        raise ValidationError(_("Only an accredited or centre-of-excellence decision grants an award."))
+        raise Conflict(_("Only an accredited or centre-of-excellence decision grants an award."))
     cycle = decision.cycle
     facility = cycle.facility
     for previous in Award.objects.select_for_update().filter(facility=facility, status__in=CURRENT_AWARD_STATES):
@@ -339,8 +346,6 @@ def award_grant(*, decision: Decision) -> Award:
         status_changed_on=decision.decided_on,
     )
     record_event(obj=award, action="grant", to_state=award.status, data={"level": award.level})
-    certificate = certificate_issue(award=award)
-    notifications.award_granted(award, certificate)
     return award
 
 

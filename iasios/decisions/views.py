@@ -6,16 +6,16 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from iasios.applications.models import EvidenceDocument
-from iasios.certificates.documents import SEAL_LEVEL_NAMES, seal_level
 from iasios.core.events import timeline
 from iasios.core.pdf import pdf_response
+from iasios.core.refusals import refusal_on
 from iasios.decisions import selectors, services
 from iasios.decisions.access import (
     can_lodge_appeal,
@@ -28,7 +28,9 @@ from iasios.decisions.access import (
 )
 from iasios.decisions.forms import AppealForm, CorrectiveActionForm, ReasonForm, VerifyForm
 from iasios.decisions.letters import appeal_letter_pdf, decision_letter_pdf
+from iasios.decisions.lifecycle import ACTION_LIFECYCLE, AWARD_LIFECYCLE
 from iasios.decisions.models import AppealStatus, DecisionStatus
+from iasios.decisions.seals import SEAL_LEVEL_NAMES, seal_label
 from iasios.facilities.models import Facility
 
 
@@ -49,6 +51,7 @@ def decision_page(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
             "appeal_refusal": services.appeal_refusal(decision),
             "may_appeal": can_lodge_appeal(request.user, decision),
             "may_manage": can_manage_actions(request.user),
+            "verifiable": {a.pk for a in detail["actions"] if ACTION_LIFECYCLE.available(a, request.user)},
             "action_form": CorrectiveActionForm(),
             "verify_form": VerifyForm(),
             "events": timeline(decision),
@@ -78,17 +81,13 @@ def appeal_lodge(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
     documents = EvidenceDocument.objects.filter(facility=decision.cycle.facility).order_by("title")
     form = AppealForm(request.POST or None, documents=documents)
     if request.method == "POST" and not refusal and form.is_valid():
-        try:
+        with refusal_on(form):
             appeal = services.appeal_lodge(
                 decision=decision,
                 user=request.user,
                 grounds=form.cleaned_data["grounds"],
                 document_ids=[d.pk for d in form.cleaned_data["documents"]],
             )
-        except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
-        else:
             messages.success(request, _("Your appeal is lodged. Committee members who took no part will hear it."))
             return redirect("decisions:appeal", appeal.pk)
     return render(
@@ -130,7 +129,7 @@ def facility_awards(request: HttpRequest, facility_id: uuid.UUID) -> HttpRespons
         "decisions/facility_awards.html",
         {
             "facility": facility,
-            "seal_levels": [(level, seal_level(level)[0]) for level in SEAL_LEVEL_NAMES],
+            "seal_levels": [(level, seal_label(level)) for level in SEAL_LEVEL_NAMES],
             "recertification_open": selectors.recertification_open(facility),
             **record,
         },
@@ -148,6 +147,7 @@ def award_page(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
             "award": award,
             "certificate": getattr(award, "certificate", None),
             "may_manage": can_manage_award(request.user),
+            "award_actions": {t.name for t in AWARD_LIFECYCLE.available(award, request.user)},
             "reason_form": ReasonForm(),
             "events": timeline(award),
             "recertification_opens_on": selectors.recertification_opens_on(award),

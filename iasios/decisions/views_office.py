@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.core.exports import export_response
-from iasios.core.statemachine import TransitionNotAllowed
+from iasios.core.refusals import refusal_as_message
 from iasios.decisions import selectors, services, tables
 from iasios.decisions.forms import CorrectiveActionForm, ReasonForm, VerifyForm
 from iasios.decisions.models import Award, CorrectiveAction, Decision, DecisionStatus
@@ -56,12 +55,8 @@ def action_add(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
     )
     form = CorrectiveActionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.action_add(decision=decision, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
             messages.success(request, _("Corrective action recorded."))
     else:
         for field, field_errors in form.errors.items():
@@ -77,11 +72,8 @@ def action_verify(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
     action = get_object_or_404(CorrectiveAction, pk=action_id)
     form = VerifyForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.action_verify(action=action, actor=request.user, note=form.cleaned_data["note"])
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("Corrective action verified."))
     else:
         messages.error(request, _("Write a verification note."))
@@ -99,10 +91,7 @@ def award_change(request: HttpRequest, award_id: uuid.UUID, action: str) -> Http
     if not form.is_valid():
         messages.error(request, _("A reason is required."))
         return redirect("decisions:award", award.pk)
-    try:
+    with refusal_as_message(request):
         service(award=award, actor=request.user, reason=form.cleaned_data["reason"])
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, done)
     return redirect("decisions:award", award.pk)

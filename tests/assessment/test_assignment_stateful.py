@@ -2,7 +2,7 @@
 
 Invariants after every step: at most two active assignments per cycle; a conflicted assessor
 (same country, same institution) is never assigned; an assessor never sees another assessor's
-ratings before submitting their own review (selectors.visible_ratings); every status change has
+ratings before submitting their own review (reviews.visible_ratings); every status change has
 exactly one event, chaining up to the current status; a refused action changes nothing.
 """
 
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from iasios.accounts.models import User
-from iasios.assessment import selectors, services
+from iasios.assessment import reviews, services
 from iasios.assessment.models import ACTIVE_ASSIGNMENT_STATES, Assignment, AssignmentStatus, RequirementRating
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
@@ -187,7 +187,7 @@ def test_assignments_keep_their_invariants(world: World) -> None:
                 self.accept_own(who)
             elif assignment.status == AssignmentStatus.ACCEPTED:
                 user = self._who(who)
-                if selectors.review_missing(assignment):
+                if reviews.review_missing(assignment):
                     self.rate(who, who, len(reqs) - 1, "not_met", "Rota incomplete.", True)
                     rate_all(assignment, user, default="met" if who == "a" else "partly_met")
                     actions_taken.add("rate_all")
@@ -220,7 +220,7 @@ def test_assignments_keep_their_invariants(world: World) -> None:
             for who in ASSESSORS:
                 user = self._who(who)
                 own = Assignment.objects.filter(cycle=cycle, assessor=user).order_by("-created_at").first()
-                seen = {r.assignment.assessor_id for r in selectors.visible_ratings(user, cycle)}
+                seen = {r.assignment.assessor_id for r in reviews.visible_ratings(user, cycle)}
                 if own is None or own.status != AssignmentStatus.SUBMITTED:
                     assert seen <= {user.pk}, (who, own and own.status)
                     others = RequirementRating.objects.filter(assignment__cycle=cycle).exclude(

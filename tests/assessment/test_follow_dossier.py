@@ -10,11 +10,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from iasios.applications import services as application_services
 from iasios.applications.models import Cycle, CycleStatus
-from iasios.assessment import services
 from iasios.assessment.models import Assignment, AssignmentStatus
 from iasios.core.models import Event
+from iasios.cycles import services as cycle_services
 from tests.applications.helpers import answer_for, save, submit
 from tests.assessment.builders import World, both_submitted, reconcile_all
 
@@ -25,10 +24,10 @@ def _resubmitted_after_amendment(world: World) -> tuple[Assignment, Assignment]:
     """Both reviews submitted on revision 1; "areas to amend" on 1a; revision 2 submitted."""
     first, second = both_submitted(world, r1a="partly_met")
     reconcile_all(world, r1a="partly_met")
-    services.send_to_committee(cycle=world.cycle, actor=world.office)
-    application_services.cycle_mark_decided(cycle=world.cycle, actor=None)
+    cycle_services.cycle_send_to_committee(cycle=world.cycle, actor=world.office)
+    cycle_services.cycle_mark_decided(cycle=world.cycle, actor=None)
     one_a = answer_for(world.cycle, "1a")
-    application_services.cycle_reopen_for_amendment(cycle=world.cycle, requirement_ids=[one_a.requirement_id])
+    cycle_services.cycle_reopen_for_amendment(cycle=world.cycle, requirement_ids=[one_a.requirement_id])
     world.cycle.refresh_from_db()
     save(answer_for(world.cycle, "1a"), world.cast.contributor, narrative="Now with a night rota.")
     submit(world.cycle, world.cast.representative)

@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from iasios.applications import services as application_services
 from iasios.applications.models import CycleStatus
-from iasios.assessment import selectors, services
+from iasios.assessment import reviews, selectors, services
 from iasios.assessment.models import AssignmentStatus, Outcome
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
+from iasios.cycles import services as cycle_services
 from tests.applications.helpers import answer_for, save, submit
 from tests.assessment.builders import World, both_submitted, rate_all, reconcile_all, requirements
 
@@ -48,12 +48,12 @@ def test_recommendation_from_consolidated_ratings(world: World) -> None:
     both_submitted(world, r1a="partly_met")
     assert not selectors.recommendation_ready(world.cycle)
     reconcile_all(world)  # the disagreement on 1a is consolidated as met
-    recommendation = selectors.recommendation_for(world.cycle)
+    recommendation = selectors.recommendation_for(world.cycle, full_term_completed=False)
     assert recommendation.ready and selectors.recommendation_ready(world.cycle)
     assert recommendation.proposed_outcome == recommendation.outcome == Outcome.ACCREDITED
     assert recommendation.flagged_requirement_ids == []
     reconcile_all(world, r1a="partly_met")
-    recommendation = selectors.recommendation_for(world.cycle)
+    recommendation = selectors.recommendation_for(world.cycle, full_term_completed=False)
     one_a = next(r for r in requirements(world.cycle) if r.reference == "1a")
     assert recommendation.proposed_outcome == Outcome.AREAS_TO_AMEND
     assert recommendation.flagged_requirement_ids == [one_a.pk]
@@ -64,21 +64,27 @@ def test_case_review_incomplete_means_areas_to_amend(world: World, case_review: 
     both_submitted(world)
     reconcile_all(world)
     case_review.incomplete()
-    assert selectors.recommendation_for(world.cycle).proposed_outcome == Outcome.AREAS_TO_AMEND
+    assert (
+        selectors.recommendation_for(world.cycle, full_term_completed=False).proposed_outcome == Outcome.AREAS_TO_AMEND
+    )
 
 
 def test_override_needs_a_reason_and_is_recorded(world: World) -> None:
     both_submitted(world)
     reconcile_all(world, r1a="not_met")
-    assert selectors.recommendation_for(world.cycle).proposed_outcome == Outcome.NOT_ACCREDITED
+    assert (
+        selectors.recommendation_for(world.cycle, full_term_completed=False).proposed_outcome == Outcome.NOT_ACCREDITED
+    )
     with pytest.raises(ValidationError):
-        services.outcome_override(cycle=world.cycle, actor=world.office, outcome="areas_to_amend", reason=" ")
+        services.outcome_override(
+            cycle=world.cycle, actor=world.office, outcome="areas_to_amend", reason=" ", full_term_completed=False
+        )
     client = world.cast.client_for("office")
     url = reverse("office_assessment:recommendation", args=[world.cycle.pk])
     client.post(url, {"outcome": "areas_to_amend", "reason": ""})
-    assert selectors.recommendation_for(world.cycle).outcome == Outcome.NOT_ACCREDITED
+    assert selectors.recommendation_for(world.cycle, full_term_completed=False).outcome == Outcome.NOT_ACCREDITED
     client.post(url, {"outcome": "areas_to_amend", "reason": "The missing rota exists; one cycle to fix it."})
-    recommendation = selectors.recommendation_for(world.cycle)
+    recommendation = selectors.recommendation_for(world.cycle, full_term_completed=False)
     assert recommendation.outcome == Outcome.AREAS_TO_AMEND
     assert recommendation.proposed_outcome == Outcome.NOT_ACCREDITED
     assert recommendation.override_reason.startswith("The missing rota")
@@ -89,7 +95,7 @@ def test_override_needs_a_reason_and_is_recorded(world: World) -> None:
 def test_send_to_committee_only_when_ready(world: World) -> None:
     both_submitted(world)
     with pytest.raises(TransitionNotAllowed):
-        services.send_to_committee(cycle=world.cycle, actor=world.office)
+        cycle_services.cycle_send_to_committee(cycle=world.cycle, actor=world.office)
     reconcile_all(world)
     client = world.cast.client_for("office")
     client.post(reverse("office_assessment:recommendation", args=[world.cycle.pk]), {"action": "send"})
@@ -120,24 +126,24 @@ def test_areas_to_amend_round_reuses_the_assessors(world: World) -> None:
     first, second = both_submitted(world, r1a="partly_met")
     reconcile_all(world, r1a="partly_met")
     one_a = answer_for(world.cycle, "1a")
-    services.send_to_committee(cycle=world.cycle, actor=world.office)
-    application_services.cycle_mark_decided(cycle=world.cycle, actor=None)
-    application_services.cycle_reopen_for_amendment(cycle=world.cycle, requirement_ids=[one_a.requirement_id])
+    cycle_services.cycle_send_to_committee(cycle=world.cycle, actor=world.office)
+    cycle_services.cycle_mark_decided(cycle=world.cycle, actor=None)
+    cycle_services.cycle_reopen_for_amendment(cycle=world.cycle, requirement_ids=[one_a.requirement_id])
     world.cycle.refresh_from_db()
     save(answer_for(world.cycle, "1a"), world.cast.contributor, narrative="Now with a night rota.")
     submit(world.cycle, world.cast.representative)
-    services.triage_start_assessment(cycle=world.cycle, actor=world.office)
+    cycle_services.cycle_start_assessment(cycle=world.cycle, actor=world.office)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == second.status == AssignmentStatus.ACCEPTED
 
-    review = selectors.review_for(first)
+    review = reviews.review_for(first)
     assert review.round.number == 2
     row = next(r for r in review.rows if r.requirement.reference == "1a")
     assert row.in_scope and row.changed and row.carried_over
     other = next(r for r in review.rows if r.requirement.reference == "1b")
     assert not other.in_scope and other.carried_over and other.rating is not None
-    assert selectors.review_missing(first) == ["1a"]
+    assert reviews.review_missing(first) == ["1a"]
     page = world.cast.client_for("assessor").get(reverse("assessment:review", args=[first.pk]))
     text = page.content.decode()
     assert "re-rate" in text and "carried over" in text and "Now with a night rota." in text

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from iasios.api.services import token_create
 from iasios.applications.models import Answer, EvidenceRevision
-from iasios.assessment import selectors, services
+from iasios.assessment import reviews, services
 from iasios.assessment.models import AssignmentStatus
 from iasios.core.statemachine import TransitionNotAllowed
 from tests.assessment.builders import World, assign, rate_all, requirements
@@ -81,7 +81,7 @@ def test_independence_selector_page_and_api(world: World) -> None:
     secret = "note by Asa on 1a"  # the text of A's rating of 1a
 
     # B before submitting: only B's own ratings, everywhere.
-    assert {r.assignment_id for r in selectors.visible_ratings(world.b, world.cycle)} == {second.pk}
+    assert {r.assignment_id for r in reviews.visible_ratings(world.b, world.cycle)} == {second.pk}
     page = _client(world.b).get(reverse("assessment:review", args=[second.pk]))
     assert page.status_code == 200 and secret not in page.content.decode()
     api = _api(world.b)
@@ -93,12 +93,12 @@ def test_independence_selector_page_and_api(world: World) -> None:
 
     # After B submits, A's ratings appear for B (A has not submitted: A still sees only A's).
     services.review_submit(assignment=second, user=world.b)
-    assert {r.assignment_id for r in selectors.visible_ratings(world.b, world.cycle)} == {first.pk, second.pk}
+    assert {r.assignment_id for r in reviews.visible_ratings(world.b, world.cycle)} == {first.pk, second.pk}
     page = _client(world.b).get(reverse("assessment:review", args=[second.pk]))
     assert secret in page.content.decode()
     rows = api.get(f"/api/v1/assessment/cycles/{world.cycle.pk}/ratings").json()
     assert {r["assignment_id"] for r in rows} == {str(first.pk), str(second.pk)}
-    assert {r.assignment_id for r in selectors.visible_ratings(world.a, world.cycle)} == {first.pk}
+    assert {r.assignment_id for r in reviews.visible_ratings(world.a, world.cycle)} == {first.pk}
     page_a = _client(world.a).get(reverse("assessment:review", args=[first.pk]))
     assert "note by Bea on 1b" not in page_a.content.decode()  # B's comments stay hidden from A
 

@@ -1,9 +1,10 @@
 """Builders for the decisions and certificates tests: a cycle with the committee, members, stubs.
 
-The applications and assessment services are stood in for in `iasios.decisions.integration`
-(the contract of docs/cycle-lifecycle.md), recording each call and moving the cycle's state the
-way the real services do. `assessment_only` stands in for the assessment's recommendation alone:
-the cycle then moves through the real applications services.
+The cycle's transitions are stood in for where the committee's decision calls them
+(`iasios.cycles.committee`), recording each call and moving the cycle's state the way the real
+services do; the recommendation is stood in for where the decisions app reads it
+(`iasios.decisions.selectors.recommendation_for`). `assessment_only` stands in for the
+recommendation alone: the cycle then moves through the real cycle services.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import pytest
 
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.applications.models import Answer, Cycle, Dossier
-from iasios.decisions import integration, services
-from iasios.decisions.integration import RecommendationView
+from iasios.assessment.selectors import Recommendation
+from iasios.cycles import committee
+from iasios.decisions import selectors
 from iasios.decisions.models import Award, Decision, DecisionStatus, Outcome
 from iasios.facilities.models import Facility
 from iasios.standards.models import Requirement
@@ -26,11 +28,23 @@ from tests import factories
 DOSSIER_HASH = "ab" * 32
 
 
+def recommended(outcome: str, flagged: tuple[Any, ...] = ()) -> Recommendation:
+    """A recommendation of `outcome`, flagging the requirements (ids) given."""
+    return Recommendation(
+        outcome=outcome,
+        proposed_outcome=outcome,
+        override_reason="",
+        flagged_requirement_ids=list(flagged),
+        reasons=[],
+        ready=True,
+    )
+
+
 @dataclass
 class Contract:
     """What the decisions app asked of the other apps."""
 
-    recommendation: RecommendationView | None = None
+    recommendation: Recommendation = field(default_factory=lambda: recommended(Outcome.ACCREDITED))
     decided: list[Any] = field(default_factory=list)
     reopened: list[tuple[Any, list[Any]]] = field(default_factory=list)
     reconsidered: list[tuple[Any, Any, str]] = field(default_factory=list)
@@ -38,13 +52,13 @@ class Contract:
 
 @pytest.fixture
 def contract(monkeypatch: pytest.MonkeyPatch) -> Contract:
-    calls = Contract(recommendation=RecommendationView(outcome=Outcome.ACCREDITED))
+    calls = Contract()
 
-    def mark_decided(*, cycle: Any) -> None:
+    def mark_decided(*, cycle: Any, actor: Any = None) -> None:
         calls.decided.append(cycle.pk)
         Cycle.objects.filter(pk=cycle.pk).update(status="decided")
 
-    def reopen(*, cycle: Any, requirement_ids: Any) -> None:
+    def reopen(*, cycle: Any, requirement_ids: Any, actor: Any = None) -> None:
         calls.reopened.append((cycle.pk, list(requirement_ids)))
         Cycle.objects.filter(pk=cycle.pk).update(status="amending")
 
@@ -52,18 +66,18 @@ def contract(monkeypatch: pytest.MonkeyPatch) -> Contract:
         calls.reconsidered.append((cycle.pk, actor, reason))
         Cycle.objects.filter(pk=cycle.pk).update(status="with_committee")
 
-    monkeypatch.setattr(integration, "cycle_mark_decided", mark_decided)
-    monkeypatch.setattr(integration, "cycle_reopen_for_amendment", reopen)
-    monkeypatch.setattr(integration, "cycle_reconsider", reconsider)
-    monkeypatch.setattr(integration, "recommendation_for", lambda cycle: calls.recommendation)
+    monkeypatch.setattr(committee, "cycle_mark_decided", mark_decided)
+    monkeypatch.setattr(committee, "cycle_reopen_for_amendment", reopen)
+    monkeypatch.setattr(committee, "cycle_reconsider", reconsider)
+    monkeypatch.setattr(selectors, "recommendation_for", lambda cycle: calls.recommendation)
     return calls
 
 
 @pytest.fixture
 def assessment_only(monkeypatch: pytest.MonkeyPatch) -> Contract:
-    """Only the assessment's recommendation is stood in for; the applications services are the real ones."""
-    calls = Contract(recommendation=RecommendationView(outcome=Outcome.ACCREDITED))
-    monkeypatch.setattr(integration, "recommendation_for", lambda cycle: calls.recommendation)
+    """Only the assessment's recommendation is stood in for; the cycle services are the real ones."""
+    calls = Contract()
+    monkeypatch.setattr(selectors, "recommendation_for", lambda cycle: calls.recommendation)
     return calls
 
 
@@ -107,7 +121,7 @@ def cycle(cast: Any, framework: Any, contract: Contract) -> Cycle:
 def decide(cycle: Cycle, members: list[Any], outcome: str, today: date | None = None, **kw: Any) -> Decision:
     """Three members vote the same outcome: the decision is taken."""
     for member in members[:3]:
-        services.vote_cast(cycle=cycle, member=member, outcome=outcome, today=today, **kw)
+        committee.vote_cast(cycle=cycle, member=member, outcome=outcome, today=today, **kw)
     return Decision.objects.get(cycle=cycle, status=DecisionStatus.DECIDED)
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from iasios.api.services import token_create
+from iasios.cycles import committee
 from iasios.decisions import services
 from tests.decisions.conftest import committee_cycle, decide
 
@@ -181,7 +182,7 @@ def test_committee_queue_query_count_does_not_grow(cast: Any, framework: Any, me
     def add(n: int) -> None:
         for _ in range(n):
             c = committee_cycle(factories.make_facility(), framework)
-            services.vote_cast(cycle=c, member=members[1], outcome="accredited")
+            committee.vote_cast(cycle=c, member=members[1], outcome="accredited")
 
     add(2)
     small = count()

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from iasios.core.models import Event
+from iasios.core.refusals import Conflict
+from iasios.cycles import committee
 from iasios.decisions import services
 from iasios.decisions.access import can_hear_appeal
-from iasios.decisions.integration import RecommendationView
 from iasios.decisions.letters import appeal_letter_pdf, decision_letter_pdf
 from iasios.decisions.models import Award, AwardStatus, Decision, DecisionStatus, Outcome
 from iasios.decisions.selectors import current_award, full_term_completed, recertification_open
@@ -25,6 +26,7 @@ from tests.decisions.conftest import (
     committee_cycle,
     decide,
     granted,
+    recommended,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +52,12 @@ def test_majority_needs_the_quorum_and_more_than_half(votes: list[str], quorum: 
 def test_the_vote_reaching_the_quorum_with_a_majority_takes_the_decision(
     cycle: Any, members: list[Any], contract: Contract, cast: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    services.vote_cast(cycle=cycle, member=members[0], outcome=Outcome.ACCREDITED, today=DAY)
-    services.vote_cast(cycle=cycle, member=members[1], outcome=Outcome.NOT_ACCREDITED, today=DAY)
+    committee.vote_cast(cycle=cycle, member=members[0], outcome=Outcome.ACCREDITED, today=DAY)
+    committee.vote_cast(cycle=cycle, member=members[1], outcome=Outcome.NOT_ACCREDITED, today=DAY)
     decision = Decision.objects.get(cycle=cycle)
     assert decision.status == DecisionStatus.VOTING and contract.decided == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.vote_cast(cycle=cycle, member=members[2], outcome=Outcome.ACCREDITED, comment="Fine.", today=DAY)
+        committee.vote_cast(cycle=cycle, member=members[2], outcome=Outcome.ACCREDITED, comment="Fine.", today=DAY)
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DECIDED
     assert decision.outcome == Outcome.ACCREDITED
@@ -72,10 +74,10 @@ def test_the_vote_reaching_the_quorum_with_a_majority_takes_the_decision(
 
 def test_a_split_waits_and_a_changed_vote_decides(cycle: Any, members: list[Any]) -> None:
     for member, outcome in zip(members, ["accredited", "areas_to_amend", "not_accredited"], strict=False):
-        services.vote_cast(cycle=cycle, member=member, outcome=outcome, areas="1a", today=DAY)
+        committee.vote_cast(cycle=cycle, member=member, outcome=outcome, areas="1a", today=DAY)
     decision = Decision.objects.get(cycle=cycle)
     assert decision.status == DecisionStatus.VOTING
-    services.vote_cast(cycle=cycle, member=members[2], outcome="accredited", today=DAY)
+    committee.vote_cast(cycle=cycle, member=members[2], outcome="accredited", today=DAY)
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DECIDED and decision.outcome == "accredited"
     assert decision.votes.count() == 3  # one vote per member: the change replaced the vote
@@ -84,12 +86,12 @@ def test_a_split_waits_and_a_changed_vote_decides(cycle: Any, members: list[Any]
 def test_only_committee_members_vote_and_only_while_voting(cycle: Any, members: list[Any], cast: Any) -> None:
     for outsider in (cast.office, cast.assessor, cast.representative):
         with pytest.raises(PermissionDenied):
-            services.vote_cast(cycle=cycle, member=outsider, outcome="accredited")
+            committee.vote_cast(cycle=cycle, member=outsider, outcome="accredited")
     with pytest.raises(ValidationError):
-        services.vote_cast(cycle=cycle, member=members[0], outcome="maybe")
+        committee.vote_cast(cycle=cycle, member=members[0], outcome="maybe")
     decide(cycle, members, "accredited", DAY)
-    with pytest.raises(ValidationError):
-        services.vote_cast(cycle=cycle, member=members[3], outcome="accredited")
+    with pytest.raises(Conflict):  # the cycle is no longer with the committee
+        committee.vote_cast(cycle=cycle, member=members[3], outcome="accredited")
 
 
 def test_conditions_of_the_winning_votes_are_recorded(cycle: Any, members: list[Any]) -> None:
@@ -101,9 +103,7 @@ def test_areas_to_amend_reopens_the_flagged_and_listed_requirements(
     cycle: Any, members: list[Any], contract: Contract, framework: FrameworkVersion
 ) -> None:
     requirements = list(Requirement.objects.filter(framework=framework).select_related("standard")[:3])
-    contract.recommendation = RecommendationView(
-        outcome="areas_to_amend", flagged_requirement_ids=(requirements[0].pk, requirements[1].pk)
-    )
+    contract.recommendation = recommended("areas_to_amend", flagged=(requirements[0].pk, requirements[1].pk))
     decision = decide(cycle, members, "areas_to_amend", DAY, areas=requirements[2].reference)
     assert contract.reopened == [(cycle.pk, [requirements[0].pk, requirements[1].pk, requirements[2].pk])]
     assert set(decision.areas_to_amend.all()) == set(requirements)
@@ -115,12 +115,12 @@ def test_areas_to_amend_reopens_the_flagged_and_listed_requirements(
 
 
 def test_areas_to_amend_needs_areas_and_known_references(cycle: Any, members: list[Any], contract: Contract) -> None:
-    contract.recommendation = RecommendationView(outcome="areas_to_amend")
+    contract.recommendation = recommended("areas_to_amend")
     with pytest.raises(ValidationError) as exc:
-        services.vote_cast(cycle=cycle, member=members[0], outcome="areas_to_amend")
+        committee.vote_cast(cycle=cycle, member=members[0], outcome="areas_to_amend")
     assert "areas" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.vote_cast(cycle=cycle, member=members[0], outcome="areas_to_amend", areas="99z")
+        committee.vote_cast(cycle=cycle, member=members[0], outcome="areas_to_amend", areas="99z")
     assert "99z" in str(exc.value)
 
 
@@ -128,7 +128,7 @@ def test_decision_letter_lists_areas_and_the_deadline(cycle: Any, members: list[
     from iasios.decisions.letters import decision_letter_html
 
     requirement = Requirement.objects.filter(framework=cycle.framework).select_related("standard").first()
-    contract.recommendation = RecommendationView(outcome="areas_to_amend", flagged_requirement_ids=(requirement.pk,))
+    contract.recommendation = recommended("areas_to_amend", flagged=(requirement.pk,))
     decision = decide(cycle, members, "areas_to_amend", DAY)
     html = decision_letter_html(decision)
     assert requirement.reference in html
@@ -180,7 +180,7 @@ def test_voters_do_not_hear_the_appeal(cycle: Any, members: list[Any], cast: Any
     for voter in members[:3]:
         assert not can_hear_appeal(voter, appeal)
         with pytest.raises(PermissionDenied):
-            services.appeal_decide(appeal=appeal, member=voter, upheld=True, reasons="x")
+            committee.appeal_decide(appeal=appeal, member=voter, upheld=True, reasons="x")
     assert can_hear_appeal(members[3], appeal)
     assert not can_hear_appeal(cast.office, appeal)
 
@@ -191,7 +191,7 @@ def test_an_upheld_appeal_sets_aside_and_a_new_round_excludes_the_voters(
     decision = decide(cycle, members, "accredited", DAY)
     award = decision.award
     appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
-    services.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="The ratings were misread.")
+    committee.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="The ratings were misread.")
     decision.refresh_from_db()
     award.refresh_from_db()
     assert decision.status == DecisionStatus.SET_ASIDE
@@ -201,11 +201,11 @@ def test_an_upheld_appeal_sets_aside_and_a_new_round_excludes_the_voters(
     assert new_round.round == 2
     assert set(new_round.excluded_members.all()) == set(members[:3])
     with pytest.raises(PermissionDenied):
-        services.vote_cast(cycle=cycle, member=members[0], outcome="accredited")
+        committee.vote_cast(cycle=cycle, member=members[0], outcome="accredited")
     # The cycle's two other members and a new one decide.
     extra = __import__("tests.factories", fromlist=["make_staff"]).make_staff("committee")
     for member in (members[3], members[4], extra):
-        services.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas="1a", today=DAY)
+        committee.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas="1a", today=DAY)
     assert Decision.objects.get(cycle=cycle, round=2).status == DecisionStatus.DECIDED
     assert appeal_letter_pdf(appeal).startswith(b"%PDF")
 
@@ -218,7 +218,7 @@ def test_an_upheld_appeal_after_accredited_goes_back_through_the_applications_se
     cycle.refresh_from_db()
     assert cycle.status == "decided"
     appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
-    services.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="The ratings were misread.")
+    committee.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="The ratings were misread.")
     cycle.refresh_from_db()
     assert cycle.status == "with_committee"
     event = Event.objects.for_object(cycle).get(action="reconsider")
@@ -238,7 +238,7 @@ def test_an_upheld_appeal_after_areas_to_amend_closes_the_amendment_round(
     cycle.refresh_from_db()
     assert cycle.status == "amending" and reopened_answer_ids(cycle)
     appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
-    services.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="Area 1a was met.")
+    committee.appeal_decide(appeal=appeal, member=members[3], upheld=True, reasons="Area 1a was met.")
     cycle.refresh_from_db()
     assert cycle.status == "with_committee"
     assert reopened_answer_ids(cycle) == {}
@@ -247,7 +247,7 @@ def test_an_upheld_appeal_after_areas_to_amend_closes_the_amendment_round(
     # The new round decides; "areas to amend" again opens the cycle's second amendment round.
     extra = __import__("tests.factories", fromlist=["make_staff"]).make_staff("committee")
     for member in (members[3], members[4], extra):
-        services.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas="2a", today=DAY)
+        committee.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas="2a", today=DAY)
     cycle.refresh_from_db()
     assert cycle.status == "amending"
     assert AmendmentRound.objects.filter(cycle=cycle).count() == 2
@@ -286,7 +286,7 @@ def test_a_dismissed_appeal_leaves_the_decision_standing(
     decision = decide(cycle, members, "not_accredited", DAY)
     appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="Unfair.", today=DAY)
     with django_capture_on_commit_callbacks(execute=True):
-        services.appeal_decide(appeal=appeal, member=members[4], upheld=False, reasons="The ratings stand.")
+        committee.appeal_decide(appeal=appeal, member=members[4], upheld=False, reasons="The ratings stand.")
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DECIDED and contract.reconsidered == []
     assert "dismissed" in mail.outbox[-1].body
@@ -310,7 +310,7 @@ def test_a_new_award_supersedes_the_current_one(
 ) -> None:
     first = granted(cast, framework, members, date(2022, 5, 1))
     services.award_suspend(award=first, actor=cast.office, reason="Complaint")
-    contract.recommendation = RecommendationView(outcome="centre_of_excellence")
+    contract.recommendation = recommended("centre_of_excellence")
     c2 = committee_cycle(cast.facility, framework, cast.representative)
     second = decide(c2, members, "centre_of_excellence", date(2026, 4, 1)).award
     first.refresh_from_db()

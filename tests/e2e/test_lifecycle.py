@@ -40,8 +40,8 @@ from iasios.assessment.models import (
 from iasios.casereview import selectors as review_selectors
 from iasios.casereview import services as review_services
 from iasios.certificates.models import Certificate
+from iasios.cycles import committee as cycle_committee
 from iasios.cycles import services as cycle_services
-from iasios.decisions import services as decision_services
 from iasios.decisions.models import Award, AwardStatus, Decision
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.standards.selectors import current_programme_settings
@@ -332,7 +332,7 @@ def test_submitted_dossier_to_award_certificate_registry_and_suspension(
     # ------------------------------------------------------------------ 5. the committee decides
     # The services cast all votes but the last; the last member votes through the page and completes it.
     for member, _secret in committee[:-1]:
-        decision_services.vote_cast(cycle=cycle, member=member, outcome="accredited")
+        cycle_committee.vote_cast(cycle=cycle, member=member, outcome="accredited")
     member, member_secret = committee[-1]
     committee_page = new_page()
     log_in(committee_page, member.email, factories.PASSWORD, totp_secret=member_secret)

@@ -11,16 +11,18 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from iasios.accounts.models import User
 from iasios.api.api import ErrorOut
 from iasios.applications.models import Cycle, EvidenceRevision
-from iasios.assessment import access, selectors, services
+from iasios.assessment import access, reviews, selectors, services
 from iasios.assessment.models import Assignment, EvidenceRequest, RequirementRating
+from iasios.core.refusals import Invalid
+from iasios.decisions import selectors as decision_selectors
 from iasios.facilities.access import is_office
 from iasios.standards.models import Requirement
 
@@ -272,7 +274,7 @@ def review_submit(request: HttpRequest, assignment_id: UUID) -> dict[str, Any]:
 )
 def cycle_ratings(request: HttpRequest, cycle_id: UUID) -> list[dict[str, Any]]:
     cycle = _visible_cycle(request, cycle_id)
-    return [_rating_out(r) for r in _with_dossier(selectors.visible_ratings(request.user, cycle))]
+    return [_rating_out(r) for r in _with_dossier(reviews.visible_ratings(request.user, cycle))]
 
 
 def _with_dossier(ratings: list[RequirementRating]) -> list[RequirementRating]:
@@ -317,17 +319,13 @@ def request_create(request: HttpRequest, assignment_id: UUID, body: RequestIn) -
 @router.post("/requests/{request_id}/answer", response={200: RequestOut, **ERRORS}, summary="Answer (facility)")
 def request_answer(request: HttpRequest, request_id: UUID, body: AnswerIn) -> dict[str, Any]:
     evidence_request = access.get_visible_request_or_404(request.user, request_id)
-    if not access.can_answer_request_role(request.user, evidence_request):
-        raise PermissionDenied
     revisions = list(
         EvidenceRevision.objects.filter(
             pk__in=body.revision_ids, document__facility=evidence_request.cycle.facility
         ).select_related("document")
     )
     if len(revisions) != len(set(body.revision_ids)):
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"revision_ids": "Attach revisions of this facility's evidence library."})
+        raise Invalid(_("Attach revisions of this facility's evidence library."), field="revision_ids")
     updated = services.evidence_request_answer(
         request=evidence_request, user=request.user, text=body.text, revisions=revisions
     )
@@ -378,9 +376,7 @@ def assign(request: HttpRequest, cycle_id: UUID, body: AssignIn) -> Status[dict[
     cycle = _office_cycle(request, cycle_id)
     assessor = User.objects.filter(pk=body.assessor_id).first()
     if assessor is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"assessor_id": "No such person."})
+        raise Invalid(_("No such person."), field="assessor_id")
     created = services.assignment_create(cycle=cycle, assessor=assessor, actor=request.user)
     return Status(201, _assignment_out(created))
 
@@ -398,7 +394,7 @@ def reconcile(request: HttpRequest, cycle_id: UUID, body: list[ConsolidatedIn]) 
 
 
 def _recommendation_out(cycle: Cycle) -> dict[str, Any]:
-    recommendation = selectors.recommendation_for(cycle)
+    recommendation = decision_selectors.recommendation_for(cycle)
     references = {r.pk: r.reference for r in selectors.requirements_of(cycle)}
     return {
         "outcome": recommendation.outcome,
@@ -423,5 +419,11 @@ def recommendation_get(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
 )
 def recommendation_put(request: HttpRequest, cycle_id: UUID, body: OverrideIn) -> dict[str, Any]:
     cycle = _office_cycle(request, cycle_id)
-    services.outcome_override(cycle=cycle, actor=request.user, outcome=body.outcome, reason=body.reason)
+    services.outcome_override(
+        cycle=cycle,
+        actor=request.user,
+        outcome=body.outcome,
+        reason=body.reason,
+        full_term_completed=decision_selectors.full_term_completed(cycle.facility),
+    )
     return _recommendation_out(cycle)
