@@ -4,6 +4,7 @@ from django.urls import include, path
 from iasios.accounts.views import admin_login
 from iasios.api.api import api
 from iasios.core import views as core_views
+from iasios.cycles import urls_committee
 from iasios.registry import views as registry_views
 
 # The admin has no login page of its own: everyone logs in (with MFA) through the accounts pages.
@@ -24,13 +25,13 @@ urlpatterns = [
     path("case-review/", include("iasios.casereview.urls")),
     path("assessment/", include("iasios.assessment.urls")),
     path("decisions/", include("iasios.decisions.urls")),
-    path("committee/", include("iasios.decisions.urls_committee")),
+    path("committee/", include(urls_committee.committee_patterns)),
     path("", include("iasios.certificates.urls")),
     path("reports/", include("iasios.reports.urls")),
     path("office/reports/", include("iasios.reports.urls_office")),
     path("office/facilities/", include("iasios.billing.urls_office_facilities")),
     path("office/billing/", include("iasios.billing.urls_office")),
-    path("office/assessment/", include("iasios.assessment.urls_office")),
+    path("office/assessment/", include(urls_committee.office_assessment_patterns)),
     path("office/decisions/", include("iasios.decisions.urls_office")),
     path("inbox/", include("iasios.notifications.urls")),
     path("api/v1/", api.urls),
