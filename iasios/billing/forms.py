@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iasios.billing.models import ConsultationStatus, InvoiceKind, InvoiceStatus
+from iasios.billing.models import PARTIALLY_PAID, ConsultationStatus, InvoiceKind, InvoiceStatus
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +65,7 @@ class InvoiceFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status")), *InvoiceStatus.choices, ("partially_paid", _("Partially paid"))],
+        choices=[("", _("Any status")), *InvoiceStatus.choices, (PARTIALLY_PAID, _("Partially paid"))],
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *InvoiceKind.choices])
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, choices=[])

@@ -41,6 +41,10 @@ class InvoiceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Not a stored state: an issued invoice with payments short of its total. Lists filter on it.
+PARTIALLY_PAID = "partially_paid"
+
+
 class PayerKind(models.TextChoices):
     FACILITY = "facility", _("The facility")
     SPONSOR = "sponsor", _("A sponsor")

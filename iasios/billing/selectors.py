@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from iasios.billing.models import (
+    PARTIALLY_PAID,
     Consultation,
     ConsultationStatus,
     CreditNote,
@@ -52,7 +53,7 @@ class InvoiceFilters:
 
 def invoices_for_office(filters: InvoiceFilters, today: date | None = None) -> InvoiceQuerySet:
     qs = _invoice_list_qs()
-    if filters.status == "partially_paid":
+    if filters.status == PARTIALLY_PAID:
         qs = qs.filter(status=InvoiceStatus.ISSUED, paid_amount__gt=0)  # type: ignore[misc]
     elif filters.status in InvoiceStatus.values:
         qs = qs.filter(status=filters.status)

@@ -52,7 +52,7 @@ class FrameworkVersion(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="unique_framework_version"),
             models.UniqueConstraint(
-                fields=["code"], condition=models.Q(status="current"), name="one_current_version_per_code"
+                fields=["code"], condition=models.Q(status=FrameworkStatus.CURRENT), name="one_current_version_per_code"
             ),
         ]
 
