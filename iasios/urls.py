@@ -14,6 +14,7 @@ admin.site.site_header = "IO Accreditation · reference data"
 urlpatterns = [
     path("", include("iasios.site.urls")),
     path("accounts/", include("allauth.urls")),
+    path("account/tokens/", include("iasios.api.urls")),
     path("account/", include("iasios.accounts.urls")),
     path("standards/", include("iasios.standards.urls")),
     path("facilities/", include("iasios.facilities.urls")),

@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import path
 
 from iasios.accounts import views
 
+# The API token pages (/account/tokens/) belong to the api app, above accounts: iasios/urls.py mounts them.
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("tokens/", include("iasios.api.urls")),
 ]
