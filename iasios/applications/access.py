@@ -4,10 +4,16 @@ and a facility's evidence library.
 Used by every page, endpoint and download of the applications and case review apps. An object
 the user may not see answers 404 (its existence is not revealed); an action the user may not
 take on an object they can see answers 403.
+
+Assessors working on a cycle see it too, but who works on which cycle is the assessment app's
+fact, above this one: the rules that need it take it as an argument (`assigned_assessor`,
+`assessor_of_facility`), and `iasios.cycles.access` gives them the assessment's selectors. The
+pages below the cycles app receive that resolver from their URL table (`CycleResolver`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, Subquery
@@ -38,16 +44,27 @@ def is_committee_member(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_programme_role(ProgrammeRoleName.COMMITTEE))
 
 
-def can_view_cycle(user: Any, cycle: Cycle) -> bool:
+AssignedAssessor = Callable[[Any, Cycle], bool]
+"""(user, cycle) → does the user assess the cycle (an accepted assignment)? The assessment app knows."""
+
+AssessorOfFacility = Callable[[Any, Any], bool]
+"""(user, facility id) → does the user assess any cycle of the facility? The assessment app knows."""
+
+CycleResolver = Callable[[Any, Any], Cycle]
+"""(user, cycle id) → the cycle if the user may see it, else Http404: what a cycle's pages are given."""
+
+RevisionResolver = Callable[[Any, Any], EvidenceRevision]
+"""(user, revision id) → the evidence revision if the user may download it, else Http404."""
+
+
+def can_view_cycle(user: Any, cycle: Cycle, *, assigned_assessor: AssignedAssessor) -> bool:
     """The facility's members, the office, assessors with an accepted assignment on the cycle, and
     committee members once the cycle has reached the committee."""
     if is_office(user) or facility_role(user, cycle.facility) is not None:
         return True
     if cycle.status in COMMITTEE_CYCLE_STATES and is_committee_member(user):
         return True
-    from iasios.assessment.selectors import is_assigned_assessor
-
-    return is_assigned_assessor(user, cycle)
+    return assigned_assessor(user, cycle)
 
 
 def can_edit_cycle(user: Any, cycle: Cycle) -> bool:
@@ -80,11 +97,6 @@ def can_edit_case_review(user: Any, cycle: Cycle) -> bool:
     return cycle.status in FULLY_EDITABLE_CYCLE_STATES and can_edit_cycle(user, cycle)
 
 
-def can_manage_cycle(user: Any, cycle: Cycle) -> bool:
-    """The office's triage and hand-overs: return, start the assessment, send to the committee."""
-    return is_office(user)
-
-
 def can_submit_cycle(user: Any, cycle: Cycle) -> bool:
     """Only the authorised representative signs the declaration."""
     return facility_role(user, cycle.facility) == FacilityRoleName.AUTHORISED_REPRESENTATIVE
@@ -114,7 +126,7 @@ def in_committee_dossier(revision: EvidenceRevision) -> bool:
     return any(entry.get("id") == wanted for entries in listed for entry in entries or [])
 
 
-def can_download_revision(user: Any, revision: EvidenceRevision) -> bool:
+def can_download_revision(user: Any, revision: EvidenceRevision, *, assessor_of_facility: AssessorOfFacility) -> bool:
     """Members and the office; assessors with an accepted assignment on any cycle of the facility
     (the dossier and the answers to their evidence requests point into the facility's library);
     committee members, for the revisions frozen in a dossier they may see."""
@@ -122,14 +134,12 @@ def can_download_revision(user: Any, revision: EvidenceRevision) -> bool:
         return True
     if is_committee_member(user) and in_committee_dossier(revision):
         return True
-    from iasios.assessment.selectors import is_assessor_of_facility
-
-    return is_assessor_of_facility(user, revision.document.facility_id)
+    return assessor_of_facility(user, revision.document.facility_id)
 
 
-def get_visible_cycle_or_404(user: Any, pk: Any) -> Cycle:
+def get_visible_cycle_or_404(user: Any, pk: Any, *, assigned_assessor: AssignedAssessor) -> Cycle:
     cycle = Cycle.objects.select_related("facility", "framework").filter(pk=pk).first()
-    if cycle is None or not can_view_cycle(user, cycle):
+    if cycle is None or not can_view_cycle(user, cycle, assigned_assessor=assigned_assessor):
         raise Http404
     return cycle
 
@@ -141,15 +151,18 @@ def get_visible_document_or_404(user: Any, facility: Facility, pk: Any) -> Evide
     return document
 
 
-def get_visible_revision_or_404(user: Any, pk: Any) -> EvidenceRevision:
+def get_visible_revision_or_404(
+    user: Any, pk: Any, *, assessor_of_facility: AssessorOfFacility
+) -> EvidenceRevision:
     revision = EvidenceRevision.objects.select_related("document__facility").filter(pk=pk).first()
-    if revision is None or not can_download_revision(user, revision):
+    if revision is None or not can_download_revision(user, revision, assessor_of_facility=assessor_of_facility):
         raise Http404
     return revision
 
 
 def cycles_visible_to(user: Any) -> Any:
-    """The cycles a user may open, for lists (same rule as can_view_cycle)."""
+    """The cycles a user may open as a member, the office or the committee, for lists (an
+    assessor's cycles are listed by the assessment app)."""
     if not getattr(user, "is_authenticated", False):
         return Cycle.objects.none()
     if is_office(user):

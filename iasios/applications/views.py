@@ -1,8 +1,12 @@
-"""Pages of the application: start, workspace, standard pages, answers, submission, dossier.
+"""Pages of an application's content: standard pages, answers, comments, evidence links,
+confirming carried-over answers, the dossier revisions and what changed between them.
 
-Thin: each view checks access (access.py), calls a selector or a service, renders. A page the
-user may not see is 404; an action they may not take is 403; a write to a submitted cycle
-goes back to the workspace with a message.
+Thin: each view calls a selector or a service and renders. Who may see the cycle is decided
+above this app (assessors working on it see it too): each view is given `visible_cycle`, the
+resolver that answers the cycle or 404, by its URL table (`urls.patterns`, mounted by
+iasios/cycles/urls_applications.py). An action the user may not take on a cycle they see is
+403; a write to a submitted cycle goes back to the workspace with a message. The pages that
+move a cycle along (workspace, submission, hand-overs) are in iasios/cycles/views.py.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,17 +25,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from iasios.applications import selectors, services
-from iasios.applications.access import (
-    can_edit_answer,
-    can_edit_cycle,
-    can_manage_cycle,
-    can_start_cycle,
-    can_submit_cycle,
-    cycles_visible_to,
-    get_visible_cycle_or_404,
-)
-from iasios.applications.dossier import DECLARATION, dossier_pdf, dossier_verify, dossier_zip
-from iasios.applications.forms import AnswerForm, CommentForm, LinkForm, ReasonForm, SubmitForm
+from iasios.applications.access import CycleResolver, can_edit_answer, can_edit_cycle
+from iasios.applications.dossier import dossier_pdf, dossier_verify, dossier_zip
+from iasios.applications.forms import AnswerForm, CommentForm, LinkForm
 from iasios.applications.models import (
     EDITABLE_CYCLE_STATES,
     Answer,
@@ -41,14 +37,7 @@ from iasios.applications.models import (
     Dossier,
     EvidenceDocument,
 )
-from iasios.applications.selectors import Blocker
-from iasios.core.events import timeline
-from iasios.core.statemachine import TransitionNotAllowed
-from iasios.cycles import selectors as cycle_selectors
-from iasios.cycles import services as cycle_services
-from iasios.cycles.lifecycle import CYCLE_LIFECYCLE, OFFICE_ACTION_NAMES
-from iasios.facilities.access import get_visible_facility_or_404
-from iasios.facilities.models import Facility
+from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.standards.models import Standard
 
 
@@ -83,66 +72,6 @@ def _answer_or_404(cycle: Cycle, answer_id: Any) -> Answer:
     )
 
 
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    """The user's applications, and the facilities where they can start one."""
-    cycles = cycles_visible_to(request.user).select_related("facility", "framework").order_by("-created_at")[:200]
-    facilities = []
-    for membership in request.user.memberships.select_related("facility"):  # type: ignore[union-attr]
-        facility = membership.facility
-        facilities.append(
-            {
-                "facility": facility,
-                "can_start": can_start_cycle(request.user, facility),
-                "open_cycle": selectors.open_cycle(facility),
-                "recertification": cycle_selectors.recertification_window(facility, request.user),
-                "has_award": cycle_selectors.has_current_award(facility),
-            }
-        )
-    return render(request, "applications/index.html", {"cycles": cycles, "facilities": facilities})
-
-
-@login_required
-@require_POST
-def cycle_start(request: HttpRequest, facility_id: Any) -> HttpResponse:
-    facility: Facility = get_visible_facility_or_404(request.user, facility_id)
-    try:
-        cycle = cycle_services.cycle_start(facility=facility, user=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        return redirect("applications:index")
-    messages.success(request, _("Your application has started. Answer each requirement and link your evidence."))
-    return redirect("applications:workspace", cycle.pk)
-
-
-@login_required
-def workspace(request: HttpRequest, cycle_id: Any) -> HttpResponse:
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    overview = selectors.cycle_overview(cycle)
-    office_actions = []
-    if can_manage_cycle(request.user, cycle):
-        office_actions = [
-            t.name for t in CYCLE_LIFECYCLE.available(cycle, request.user) if t.name in OFFICE_ACTION_NAMES
-        ]
-    dossiers = selectors.dossier_revisions(cycle)
-    context = {
-        "cycle": cycle,
-        "overview": overview,
-        "can_edit": can_edit_cycle(request.user, cycle),
-        "can_submit_now": cycle.status in EDITABLE_CYCLE_STATES,
-        "case_review": cycle_selectors.case_review_status(cycle),
-        "case_review_url": cycle_selectors.case_review_url(cycle),
-        "events": timeline(cycle)[:20],
-        "dossier": dossiers[0] if dossiers else None,
-        "dossiers": dossiers,
-        "next_step": selectors.cycle_next_step(cycle),
-        "carried": selectors.carried_over_summary(cycle) if cycle.is_recertification else None,
-        "office_actions": office_actions,
-        "return_form": ReasonForm(),
-    }
-    return render(request, "applications/workspace.html", context)
-
-
 def _answer_form(answer: Answer, team: list[Any], data: Any = None) -> AnswerForm:
     initial = {
         "claim": answer.claim,
@@ -155,8 +84,8 @@ def _answer_form(answer: Answer, team: list[Any], data: Any = None) -> AnswerFor
 
 
 @login_required
-def standard_page(request: HttpRequest, cycle_id: Any, number: int) -> HttpResponse:
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     standard = get_object_or_404(Standard.objects.select_related("section"), framework=cycle.framework, number=number)
     can_edit = can_edit_cycle(request.user, cycle)
     team = selectors.team_of(cycle.facility) if can_edit else []
@@ -207,9 +136,9 @@ def _answer_input(form: AnswerForm) -> services.AnswerInput:
 
 
 @login_required
-def answer_page(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResponse:
+def answer_page(request: HttpRequest, cycle_id: Any, answer_id: Any, *, visible_cycle: CycleResolver) -> HttpResponse:
     """One answer: GET shows it; POST saves it (from the htmx autosave or a plain form post)."""
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+    cycle = visible_cycle(request.user, cycle_id)
     answer = _answer_or_404(cycle, answer_id)
     if request.method != "POST":
         return redirect(selectors.answer_url(answer))
@@ -222,21 +151,21 @@ def answer_page(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResp
     context: dict[str, Any] = {"cycle": cycle, "answer": answer, "form": form}
     if form.is_valid():
         try:
-            saved = services.answer_save(
-                answer=answer, user=request.user, base_revision=form.cleaned_data["revision"], data=_answer_input(form)
-            )
+            with refusal_on(form):
+                saved = services.answer_save(
+                    answer=answer,
+                    user=request.user,
+                    base_revision=form.cleaned_data["revision"],
+                    data=_answer_input(form),
+                )
+                if _is_htmx(request):
+                    return render(request, "applications/_answer_saved.html", {"answer": saved})
+                messages.success(request, _("Saved %(ref)s.") % {"ref": saved.requirement.reference})
+                return redirect(selectors.answer_url(saved))
         except services.StaleAnswer as stale:
+            # Not a refusal to show: both versions travel back, for the person to merge.
             context.update(_conflict_context(stale, team))
             status = 409
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            if _is_htmx(request):
-                return render(request, "applications/_answer_saved.html", {"answer": saved})
-            messages.success(request, _("Saved %(ref)s.") % {"ref": saved.requirement.reference})
-            return redirect(selectors.answer_url(saved))
     if _is_htmx(request):
         # htmx swaps only 2xx answers: the conflict comes back as 200 with the panel to merge.
         return render(request, "applications/_answer_saved.html", context)
@@ -271,8 +200,8 @@ def _conflict_context(stale: services.StaleAnswer, team: list[Any]) -> dict[str,
 
 @login_required
 @require_POST
-def comment_add(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResponse:
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+def comment_add(request: HttpRequest, cycle_id: Any, answer_id: Any, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     answer = _answer_or_404(cycle, answer_id)
     refusal = _check_edit(request, cycle)
     if refusal is not None:
@@ -288,8 +217,8 @@ def comment_add(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResp
 
 @login_required
 @require_POST
-def link_add(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpResponse:
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+def link_add(request: HttpRequest, cycle_id: Any, answer_id: Any, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     answer = _answer_or_404(cycle, answer_id)
     refusal = _check_edit(request, cycle, answer)
     if refusal is not None:
@@ -305,8 +234,10 @@ def link_add(request: HttpRequest, cycle_id: Any, answer_id: Any) -> HttpRespons
 
 @login_required
 @require_POST
-def link_remove(request: HttpRequest, cycle_id: Any, answer_id: Any, document_id: Any) -> HttpResponse:
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+def link_remove(
+    request: HttpRequest, cycle_id: Any, answer_id: Any, document_id: Any, *, visible_cycle: CycleResolver
+) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     answer = _answer_or_404(cycle, answer_id)
     refusal = _check_edit(request, cycle, answer)
     if refusal is not None:
@@ -318,50 +249,56 @@ def link_remove(request: HttpRequest, cycle_id: Any, answer_id: Any, document_id
 
 
 @login_required
-def submit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
-    """The pre-flight: every blocker with a link; the declaration for the representative to sign."""
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
-    if cycle.status not in EDITABLE_CYCLE_STATES:
-        if request.method == "POST":
-            return _locked_response(request, cycle)
-        return redirect("applications:dossier", cycle.pk)
-    uses_code = bool(request.user.has_mfa)  # type: ignore[union-attr]
-    form = SubmitForm(request.POST or None, uses_code=uses_code)
-    if request.method == "POST":
-        if not can_submit_cycle(request.user, cycle):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                cycle_services.cycle_submit(
-                    cycle=cycle,
-                    user=request.user,
-                    declaration_accepted=form.cleaned_data["declaration"],
-                    password=form.cleaned_data.get("password", ""),
-                    code=form.cleaned_data.get("code", ""),
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            except TransitionNotAllowed as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Your application is submitted. The dossier is frozen."))
-                return redirect("applications:dossier", cycle.pk)
-    blockers: list[Blocker] = cycle_selectors.submission_blockers(cycle, request.user)
-    context = {
-        "cycle": cycle,
-        "blockers": blockers,
-        "form": form,
-        "declaration": DECLARATION,
-        "can_sign": can_submit_cycle(request.user, cycle) and not blockers,
-        "uses_code": uses_code,
-    }
-    return render(request, "applications/submit.html", context, status=400 if form.errors else 200)
+@require_POST
+def answer_confirm(
+    request: HttpRequest, cycle_id: Any, answer_id: Any, *, visible_cycle: CycleResolver
+) -> HttpResponse:
+    """Confirm a carried-over answer as it stands."""
+    cycle = visible_cycle(request.user, cycle_id)
+    answer = get_object_or_404(
+        Answer.objects.select_related("requirement__standard", "cycle__facility"), pk=answer_id, cycle=cycle
+    )
+    if not can_edit_answer(request.user, answer, cycle):
+        raise PermissionDenied
+    with refusal_as_message(request):
+        services.answer_confirm(answer=answer, user=request.user)
+        messages.success(request, _("Confirmed %(ref)s as carried over.") % {"ref": answer.requirement.reference})
+        return redirect(selectors.answer_url(answer))
+    return redirect("applications:workspace", cycle.pk)
 
 
-def _dossier_or_404(request: HttpRequest, cycle_id: Any, number: int | None = None) -> Dossier:
-    cycle = get_visible_cycle_or_404(request.user, cycle_id)
+@login_required
+def changes(request: HttpRequest, cycle_id: Any, *, visible_cycle: CycleResolver) -> HttpResponse:
+    """What changed: between two dossier revisions (`from`, `to`; default the last two), or, with
+    `against=previous`, a re-certification against the last decided cycle."""
+    cycle = visible_cycle(request.user, cycle_id)
+    context: dict[str, Any] = {"cycle": cycle}
+    if request.GET.get("against") == "previous":
+        result = selectors.cycle_changes_since_previous(cycle)
+        if result is None:
+            raise Http404
+        context.update({"changes": result, "against_previous": True})
+        return render(request, "applications/changes.html", context)
+    dossiers = {d.number: d for d in Dossier.objects.filter(cycle=cycle)}
+    if not dossiers:
+        raise Http404
+    try:
+        new_number = int(request.GET.get("to") or max(dossiers))
+        old_number = int(request.GET.get("from") or new_number - 1)
+    except ValueError as exc:
+        raise Http404 from exc
+    new = dossiers.get(new_number)
+    if new is None or (old_number not in dossiers and old_number != 0) or old_number >= new_number:
+        raise Http404
+    old = dossiers.get(old_number)
+    context.update({"changes": selectors.dossier_changes(old, new), "old": old, "new": new})
+    return render(request, "applications/changes.html", context)
+
+
+def _dossier_or_404(
+    request: HttpRequest, cycle_id: Any, number: int | None = None, *, visible_cycle: CycleResolver
+) -> Dossier:
+    cycle = visible_cycle(request.user, cycle_id)
     dossiers = Dossier.objects.select_related("cycle__facility", "cycle__framework", "signed_by").filter(cycle=cycle)
     if number is not None:
         dossiers = dossiers.filter(number=number)
@@ -372,8 +309,10 @@ def _dossier_or_404(request: HttpRequest, cycle_id: Any, number: int | None = No
 
 
 @login_required
-def dossier_page(request: HttpRequest, cycle_id: Any, number: int | None = None) -> HttpResponse:
-    dossier = _dossier_or_404(request, cycle_id, number)
+def dossier_page(
+    request: HttpRequest, cycle_id: Any, number: int | None = None, *, visible_cycle: CycleResolver
+) -> HttpResponse:
+    dossier = _dossier_or_404(request, cycle_id, number, visible_cycle=visible_cycle)
     snapshot = dossier.snapshot
     revisions = selectors.dossier_revisions(dossier.cycle)
     context = {
@@ -397,14 +336,18 @@ def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
 
 
 @login_required
-def dossier_pdf_download(request: HttpRequest, cycle_id: Any, number: int | None = None) -> HttpResponseBase:
-    dossier = _dossier_or_404(request, cycle_id, number)
+def dossier_pdf_download(
+    request: HttpRequest, cycle_id: Any, number: int | None = None, *, visible_cycle: CycleResolver
+) -> HttpResponseBase:
+    dossier = _dossier_or_404(request, cycle_id, number, visible_cycle=visible_cycle)
     response = HttpResponse(dossier_pdf(dossier), content_type="application/pdf")
     return _attachment(response, f"dossier-{dossier.sha256[:12]}.pdf")
 
 
 @login_required
-def dossier_zip_download(request: HttpRequest, cycle_id: Any, number: int | None = None) -> HttpResponseBase:
-    dossier = _dossier_or_404(request, cycle_id, number)
+def dossier_zip_download(
+    request: HttpRequest, cycle_id: Any, number: int | None = None, *, visible_cycle: CycleResolver
+) -> HttpResponseBase:
+    dossier = _dossier_or_404(request, cycle_id, number, visible_cycle=visible_cycle)
     response = FileResponse(dossier_zip(dossier), content_type="application/zip")
     return _attachment(response, f"dossier-{dossier.sha256[:12]}-evidence.zip")

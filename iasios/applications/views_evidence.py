@@ -18,16 +18,17 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from iasios.applications import selectors, services
 from iasios.applications.access import (
+    RevisionResolver,
     can_edit_evidence,
     can_view_evidence,
     get_visible_document_or_404,
-    get_visible_revision_or_404,
 )
 from iasios.applications.filetypes import RefusedFile, sanitise_file_name
 from iasios.applications.forms import DocumentForm, EvidenceUploadForm, RevisionForm
 from iasios.applications.models import EvidenceRevision
 from iasios.applications.uploads import evidence_upload_handlers, max_upload_bytes, too_large_message
 from iasios.core.events import timeline
+from iasios.core.refusals import add_refusal, refusal_on
 from iasios.facilities.models import Facility
 
 
@@ -53,12 +54,6 @@ def _document_input(data: dict[str, Any], title: str) -> services.DocumentInput:
 def _title_from_name(name: str) -> str:
     stem = sanitise_file_name(name).rsplit(".", 1)[0]
     return stem.replace("_", " ").strip() or _("Untitled document")
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @csrf_exempt
@@ -120,7 +115,7 @@ def _create_documents(
                 )
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_refusal(form, exc)
         return created, refused
     for upload in files:
         title = data["title"] if len(files) == 1 and data["title"] else _title_from_name(upload.name)
@@ -133,7 +128,7 @@ def _create_documents(
         except RefusedFile as exc:
             refused.append(f"{sanitise_file_name(upload.name)}: {exc}")
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_refusal(form, exc)
             break
     return created, refused
 
@@ -180,15 +175,12 @@ def _document(request: HttpRequest, facility_id: Any, document_id: Any, limiter:
         else:
             form = DocumentForm(request.POST)
             if form.is_valid():
-                try:
+                with refusal_on(form):
                     services.evidence_document_update(
                         document=doc,
                         user=request.user,
                         data=_document_input(form.cleaned_data, form.cleaned_data["title"]),
                     )
-                except ValidationError as exc:
-                    _add_errors(form, exc)
-                else:
                     messages.success(request, _("Document updated."))
                     return redirect("applications:document", facility.pk, doc.pk)
         status = 400
@@ -209,9 +201,12 @@ def _document(request: HttpRequest, facility_id: Any, document_id: Any, limiter:
 
 
 @login_required
-def revision_download(request: HttpRequest, revision_id: Any) -> FileResponse:
-    """A stored file, only through this check, always as an attachment and never sniffed."""
-    revision: EvidenceRevision = get_visible_revision_or_404(request.user, revision_id)
+def revision_download(request: HttpRequest, revision_id: Any, *, visible_revision: RevisionResolver) -> FileResponse:
+    """A stored file, only through this check, always as an attachment and never sniffed.
+
+    `visible_revision` (given by the URL table) answers the revision or 404: assessors working on
+    a cycle of the facility may download too, a fact of the app above."""
+    revision: EvidenceRevision = visible_revision(request.user, revision_id)
     from django.core.files.storage import default_storage
 
     response = FileResponse(

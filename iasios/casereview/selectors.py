@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from iasios.applications.access import can_view_cycle
 from iasios.applications.models import Cycle
 from iasios.casereview.models import (
     CaseReview,
@@ -89,14 +87,6 @@ class CaseReviewSummary:
     @property
     def flagged(self) -> list[ItemSummary]:
         return [s for s in self.items if s.under_target]
-
-
-def visible_cycle(user: Any, cycle_id: Any) -> Cycle:
-    """The cycle if the user may see it; 404 otherwise (its existence is not revealed)."""
-    cycle = Cycle.objects.select_related("facility", "framework").filter(pk=cycle_id).first()
-    if cycle is None or not can_view_cycle(user, cycle):
-        raise Http404
-    return cycle
 
 
 def cycle_url(cycle: Cycle) -> str:

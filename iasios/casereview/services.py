@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -37,6 +37,7 @@ from iasios.casereview.models import (
 from iasios.casereview.sampling import CURRENT_ALGORITHM, LogRow, draw_sequence, log_sha256, new_seed
 from iasios.casereview.validation import LogError, note_problem, period_end, validate_log
 from iasios.core.events import record_event
+from iasios.core.refusals import Invalid, NotPermitted
 from iasios.core.statemachine import TransitionNotAllowed
 
 DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024
@@ -62,7 +63,7 @@ def _editable_cycle(cycle: Cycle, user: Any) -> Cycle:
     if locked.status not in FULLY_EDITABLE_CYCLE_STATES:
         raise CaseReviewConflict(_("The application has been submitted: its case review can no longer change."))
     if not can_edit_case_review(user, locked):
-        raise PermissionDenied(_("You may not change this case review."))
+        raise NotPermitted(_("You may not change this case review."))
     return locked
 
 
@@ -253,9 +254,9 @@ def sampled_case_exclude(*, sampled_case: SampledCase, user: Any, reason: str) -
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why the case is excluded.")})
+        raise Invalid(_("Say why the case is excluded."), field="reason")
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
+        raise Invalid(_("Keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH}, field="reason")
     with transaction.atomic():
         draw = SampleDraw.objects.select_related("log").get(pk=sampled_case.draw_id)
         cycle = _editable_cycle(Cycle(pk=draw.log.cycle_id), user)

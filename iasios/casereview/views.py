@@ -11,14 +11,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from iasios.applications.access import can_edit_case_review
+from iasios.applications.access import CycleResolver, can_edit_case_review
 from iasios.applications.models import Cycle
 from iasios.casereview import selectors, services
 from iasios.casereview.forms import ExcludeForm, LogUploadForm
@@ -26,7 +26,7 @@ from iasios.casereview.models import CIRSEGrade, ReviewAnswer, SampledCase, Samp
 from iasios.casereview.validation import COLUMNS, template_rows
 from iasios.core.events import timeline
 from iasios.core.exports import csv_response
-from iasios.core.statemachine import TransitionNotAllowed
+from iasios.core.refusals import refusal_as_message, refusal_on
 
 CASE_REVIEW_ACTIONS = (
     "procedure_log_uploaded",
@@ -37,15 +37,22 @@ CASE_REVIEW_ACTIONS = (
 )
 
 
-def _cycle(user: Any, cycle_id: UUID) -> Cycle:
-    return selectors.visible_cycle(user, cycle_id)
-
-
-def _editable(user: Any, cycle_id: UUID) -> Cycle:
-    cycle = _cycle(user, cycle_id)
+def _editable(user: Any, cycle: Cycle) -> Cycle:
     if not can_edit_case_review(user, cycle):
         raise PermissionDenied
     return cycle
+
+
+class _ReviewErrors:
+    """A refusal of a case review, per checklist item: the page draws its own fields, not a Django
+    form, so `refusal_on` puts the messages here (on an item's code, else above the form)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.fields = set(names)
+        self.errors: dict[str, list[str]] = {}
+
+    def add_error(self, name: str | None, message: str) -> None:
+        self.errors.setdefault(name or "__all__", []).append(str(message))
 
 
 def _draw(cycle: Cycle) -> SampleDraw:
@@ -88,8 +95,8 @@ def _case_rows(draw: SampleDraw) -> list[CaseRow]:
 
 @login_required
 @require_GET
-def cycle_page(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
-    cycle = _cycle(request.user, cycle_id)
+def cycle_page(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     log = selectors.procedure_log(cycle)
     draw = selectors.log_draw(log)
     items = selectors.checklist(cycle)
@@ -113,16 +120,16 @@ def cycle_page(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def log_template(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
-    cycle = _cycle(request.user, cycle_id)
+def log_template(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     categories = [code for code, _label in cycle.framework.settings.procedure_categories]
     return csv_response("procedure-log-template.csv", COLUMNS, template_rows(categories, timezone.localdate()))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_upload(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
-    cycle = _editable(request.user, cycle_id)
+def log_upload(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = _editable(request.user, visible_cycle(request.user, cycle_id))
     errors = None
     if request.method == "POST":
         form = LogUploadForm(request.POST, request.FILES)
@@ -130,7 +137,7 @@ def log_upload(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
             upload = form.cleaned_data["file"]
             # Reading one byte past the limit is enough for the service to refuse an oversize file.
             data = upload.read(services.log_max_bytes() + 1)
-            try:
+            with refusal_on(form):
                 outcome = services.procedure_log_upload(
                     cycle=cycle,
                     user=request.user,
@@ -139,9 +146,6 @@ def log_upload(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
                     period_start=form.cleaned_data["period_start"],
                     discard_reviews=form.cleaned_data["discard_reviews"],
                 )
-            except TransitionNotAllowed as exc:
-                form.add_error(None, str(exc))
-            else:
                 if outcome.log is not None:
                     messages.success(
                         request,
@@ -168,21 +172,18 @@ def log_upload(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def draw(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
-    cycle = _editable(request.user, cycle_id)
-    try:
+def draw(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = _editable(request.user, visible_cycle(request.user, cycle_id))
+    with refusal_as_message(request):
         services.sample_draw(cycle=cycle, user=request.user)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The sample is drawn. Review each case below."))
     return redirect("casereview:cycle", cycle_id=cycle.pk)
 
 
 @login_required
 @require_GET
-def verify(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
-    cycle = _cycle(request.user, cycle_id)
+def verify(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     draw = _draw(cycle)
     result = selectors.verify_draw(draw)
     pairs = []
@@ -210,8 +211,8 @@ def _parse_review_post(request: HttpRequest, items: list[Any]) -> tuple[dict[str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_review(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResponse:
-    cycle = _cycle(request.user, cycle_id)
+def case_review(request: HttpRequest, cycle_id: UUID, position: int, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     draw = _draw(cycle)
     sampled = _sampled(draw, position)
     items = selectors.checklist(cycle)
@@ -237,15 +238,11 @@ def case_review(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResp
         except ValueError:
             errors["complication_grade"] = [_("The grade is a number from 0 to 6.")]
         if not errors:
-            try:
+            collected = _ReviewErrors([*answers, "complication_grade"])
+            with refusal_on(collected):
                 saved = services.case_review_save(
                     sampled_case=sampled, user=request.user, answers=answers, complication_grade=grade
                 )
-            except ValidationError as exc:
-                errors = exc.message_dict
-            except TransitionNotAllowed as exc:
-                errors = {"__all__": [str(exc)]}
-            else:
                 if saved.complete:
                     messages.success(request, _("Case %(n)d is reviewed.") % {"n": sampled.position})
                 else:
@@ -262,6 +259,7 @@ def case_review(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResp
                         return redirect("casereview:case", cycle_id=cycle.pk, position=following)
                     return redirect("casereview:cycle", cycle_id=cycle.pk)
                 return redirect("casereview:case", cycle_id=cycle.pk, position=position)
+            errors = collected.errors
         status = 422
     fields = [
         {
@@ -296,24 +294,18 @@ def case_review(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_exclude(request: HttpRequest, cycle_id: UUID, position: int) -> HttpResponse:
-    cycle = _editable(request.user, cycle_id)
+def case_exclude(request: HttpRequest, cycle_id: UUID, position: int, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = _editable(request.user, visible_cycle(request.user, cycle_id))
     draw = _draw(cycle)
     sampled = _sampled(draw, position)
     form = ExcludeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 replacement = services.sampled_case_exclude(
                     sampled_case=sampled, user=request.user, reason=form.cleaned_data["reason"]
                 )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error("reason", message)
-            except TransitionNotAllowed as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(
                     request,
                     _("Case %(old)d is excluded; case %(new)d (%(ref)s) replaces it.")
@@ -326,8 +318,8 @@ def case_exclude(request: HttpRequest, cycle_id: UUID, position: int) -> HttpRes
 
 @login_required
 @require_GET
-def summary(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
-    cycle = _cycle(request.user, cycle_id)
+def summary(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleResolver) -> HttpResponse:
+    cycle = visible_cycle(request.user, cycle_id)
     result = selectors.review_summary(cycle)
     grade_rows = [(value, label, result.grades.get(value, 0)) for value, label in CIRSEGrade.choices]
     return render(
@@ -339,9 +331,9 @@ def summary(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def summary_csv(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
+def summary_csv(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleResolver) -> HttpResponse:
     """The per-item summary, then one line per reviewed answer with its note."""
-    cycle = _cycle(request.user, cycle_id)
+    cycle = visible_cycle(request.user, cycle_id)
     result = selectors.review_summary(cycle)
     header = [
         "section",

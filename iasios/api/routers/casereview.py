@@ -23,6 +23,7 @@ from iasios.casereview import selectors, services
 from iasios.casereview.models import ProcedureLog, SampledCase, SampleDraw
 from iasios.casereview.validation import COLUMNS, template_rows
 from iasios.core.exports import csv_response
+from iasios.cycles.access import get_visible_cycle_or_404
 
 router = Router(tags=["case review"])
 
@@ -223,7 +224,7 @@ def _case(cycle: Cycle, position: int) -> SampledCase:
 
 @router.get("/cycles/{cycle_id}", response={200: CaseReviewOut, **ERRORS}, summary="The case review of a cycle")
 def case_review_detail(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     status = selectors.case_review_status(cycle)
     log = selectors.procedure_log(cycle)
     draw = selectors.log_draw(log)
@@ -247,7 +248,7 @@ def case_review_detail(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"content": {"text/csv": {}}, "description": "CSV file"}}},
 )
 def log_template(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     categories = [code for code, _label in cycle.framework.settings.procedure_categories]
     return csv_response("procedure-log-template.csv", COLUMNS, template_rows(categories, timezone.localdate()))
 
@@ -267,7 +268,7 @@ def log_upload(
     period_start: Form[date],
     discard_reviews: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     # Reading one byte past the limit is enough for the service to refuse an oversize file.
     data = file.read(services.log_max_bytes() + 1)
     outcome = services.procedure_log_upload(
@@ -300,7 +301,7 @@ def log_upload(
     summary="The report of the latest upload",
 )
 def log_errors(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     upload = selectors.latest_upload(cycle)
     if upload is None:
         raise Http404
@@ -316,13 +317,13 @@ def log_errors(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
 
 @router.post("/cycles/{cycle_id}/draw", response={201: DrawOut, **WRITE_ERRORS}, summary="Draw the sample")
 def draw(request: HttpRequest, cycle_id: UUID) -> Status[dict[str, Any]]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     return Status(201, _draw(services.sample_draw(cycle=cycle, user=request.user)))
 
 
 @router.get("/cycles/{cycle_id}/verify", response={200: VerificationOut, **ERRORS}, summary="Verify the draw")
 def verify(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     result = selectors.verify_draw(_current_draw(cycle))
     return {
         "matches": result.matches,
@@ -341,7 +342,7 @@ def verify(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
     summary="Exclude a sampled case; returns its replacement",
 )
 def exclude(request: HttpRequest, cycle_id: UUID, position: int, payload: ExcludeIn) -> Status[dict[str, Any]]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     replacement = services.sampled_case_exclude(
         sampled_case=_case(cycle, position), user=request.user, reason=payload.reason
     )
@@ -352,7 +353,7 @@ def exclude(request: HttpRequest, cycle_id: UUID, position: int, payload: Exclud
     "/cycles/{cycle_id}/cases/{position}/review", response={200: ReviewOut, **ERRORS}, summary="A case's review"
 )
 def review_detail(request: HttpRequest, cycle_id: UUID, position: int) -> dict[str, Any]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     return _review(_case(cycle, position))
 
 
@@ -362,7 +363,7 @@ def review_detail(request: HttpRequest, cycle_id: UUID, position: int) -> dict[s
     summary="Save a case's review (the answers given; others unchanged)",
 )
 def review_save(request: HttpRequest, cycle_id: UUID, position: int, payload: ReviewIn) -> dict[str, Any]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     sampled = _case(cycle, position)
     services.case_review_save(
         sampled_case=sampled,
@@ -375,7 +376,7 @@ def review_save(request: HttpRequest, cycle_id: UUID, position: int, payload: Re
 
 @router.get("/cycles/{cycle_id}/summary", response={200: SummaryOut, **ERRORS}, summary="Compliance per item")
 def summary(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
-    cycle = selectors.visible_cycle(request.user, cycle_id)
+    cycle = get_visible_cycle_or_404(request.user, cycle_id)
     result = selectors.review_summary(cycle)
     return {
         "reviewed": result.reviewed,
