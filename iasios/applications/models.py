@@ -117,6 +117,23 @@ class Cycle(BaseModel):
         return self.status == CycleStatus.DRAFT
 
     @property
+    def is_returned(self) -> bool:
+        return self.status == CycleStatus.RETURNED
+
+    @property
+    def is_amending(self) -> bool:
+        return self.status == CycleStatus.AMENDING
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == CycleStatus.DECIDED
+
+    @property
+    def is_with_facility(self) -> bool:
+        """Draft, returned or amending: the facility works on it and (re)submits it."""
+        return self.status in EDITABLE_CYCLE_STATES
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_CYCLE_STATES
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from iasios.applications.models import Cycle, Dossier
-from iasios.notifications.mail import send_templated_mail
 from iasios.facilities.selectors import manager_emails
+from iasios.notifications.mail import send_templated_mail
 from iasios.notifications.selectors import programme_emails
 
 PREFIX = "applications/email/"

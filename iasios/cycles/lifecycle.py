@@ -77,7 +77,7 @@ def _resubmission_window_passed(cycle: Cycle) -> str | None:
 
 
 # The office's hand-overs, offered as buttons on the workspace.
-OFFICE_ACTION_NAMES = ("return", "start_assessment", "send_to_committee")
+OFFICE_ACTION_NAMES = ("return", "start_assessment", "send_to_committee", "close_amendment")
 
 
 CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(

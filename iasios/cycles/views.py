@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from iasios.applications import selectors
 from iasios.applications.access import can_edit_cycle, can_start_cycle, cycles_visible_to
 from iasios.applications.dossier import DECLARATION
-from iasios.applications.models import EDITABLE_CYCLE_STATES, Cycle, CycleAim, CycleStatus
+from iasios.applications.models import EDITABLE_CYCLE_STATES, Cycle, CycleAim
 from iasios.core.events import timeline
 from iasios.core.pdf import pdf_response
 from iasios.core.refusals import refusal_as_message, refusal_on
@@ -85,7 +85,6 @@ def workspace(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         "overview": overview,
         "can_edit": can_edit_cycle(request.user, cycle),
         "can_submit_now": cycle.status in EDITABLE_CYCLE_STATES,
-        "is_draft": cycle.status == CycleStatus.DRAFT,
         "case_review": cycle_selectors.case_review_status(cycle),
         "case_review_url": cycle_selectors.case_review_url(cycle),
         "events": timeline(cycle)[:20],
