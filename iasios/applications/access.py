@@ -151,9 +151,7 @@ def get_visible_document_or_404(user: Any, facility: Facility, pk: Any) -> Evide
     return document
 
 
-def get_visible_revision_or_404(
-    user: Any, pk: Any, *, assessor_of_facility: AssessorOfFacility
-) -> EvidenceRevision:
+def get_visible_revision_or_404(user: Any, pk: Any, *, assessor_of_facility: AssessorOfFacility) -> EvidenceRevision:
     revision = EvidenceRevision.objects.select_related("document__facility").filter(pk=pk).first()
     if revision is None or not can_download_revision(user, revision, assessor_of_facility=assessor_of_facility):
         raise Http404
