@@ -92,7 +92,9 @@ class Assignment(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "assessor"],
-                condition=Q(status__in=["proposed", "accepted", "submitted"]),
+                condition=Q(
+                    status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED]
+                ),
                 name="one_active_assignment_per_assessor_and_cycle",
             )
         ]
@@ -103,6 +105,14 @@ class Assignment(BaseModel):
     @property
     def is_working(self) -> bool:
         return self.status in WORKING_ASSIGNMENT_STATES
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == AssignmentStatus.PROPOSED
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AssignmentStatus.SUBMITTED
 
 
 class Rating(models.TextChoices):
@@ -209,6 +219,14 @@ class EvidenceRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.requirement} · {self.cycle}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == EvidenceRequestStatus.OPEN
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == EvidenceRequestStatus.ACCEPTED
 
 
 class MessageKind(models.TextChoices):

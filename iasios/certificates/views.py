@@ -14,6 +14,7 @@ from iasios.certificates.documents import certificate_pdf, seal_svg
 from iasios.certificates.models import Certificate
 from iasios.core.pdf import pdf_response
 from iasios.decisions.access import get_visible_award_or_404
+from iasios.decisions.models import AwardStatus
 from iasios.decisions.seals import SEAL_LEVEL_NAMES
 from iasios.facilities.countries import country_name
 
@@ -29,6 +30,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         "certificate": certificate,
         "award": certificate.award,
         "country": country_name(certificate.country),
+        "statuses": AwardStatus,
     }
     response = render(request, "certificates/verify.html", context)
     response["X-Robots-Tag"] = "noindex"

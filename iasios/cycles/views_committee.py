@@ -32,6 +32,7 @@ from iasios.applications.models import Cycle, CycleStatus
 from iasios.assessment import selectors as assessment_selectors
 from iasios.assessment import services as assessment_services
 from iasios.assessment.forms import OverrideForm, ReasonForm, ReturnForm
+from iasios.assessment.lifecycle import ASSIGNMENT_LIFECYCLE
 from iasios.assessment.models import Rating
 from iasios.core.events import timeline
 from iasios.core.refusals import refusal_as_message, refusal_on
@@ -42,7 +43,7 @@ from iasios.decisions import selectors as decision_selectors
 from iasios.decisions.access import can_hear_appeal, get_visible_appeal_or_404
 from iasios.decisions.forms import AppealDecisionForm, VoteForm
 from iasios.decisions.lifecycle import APPEAL_LIFECYCLE
-from iasios.decisions.models import Decision, DecisionStatus
+from iasios.decisions.models import AppealStatus, Decision, DecisionStatus
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 committee_only = programme_role_required(ProgrammeRoleName.COMMITTEE)
@@ -95,13 +96,21 @@ def triage_cycle(request: HttpRequest, cycle_id: Any) -> HttpResponse:
 @office_only
 def cycle_detail(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     cycle = _cycle(cycle_id)
+    assignments = assessment_selectors.cycle_assignments(cycle)
     return render(
         request,
         "assessment/office/cycle.html",
         {
             "cycle": cycle,
             "facility": cycle.facility,
-            "assignments": assessment_selectors.cycle_assignments(cycle),
+            "assignments": assignments,
+            "withdrawable": {
+                a.pk
+                for a in assignments
+                if any(t.name == "withdraw" for t in ASSIGNMENT_LIFECYCLE.available(a, request.user))
+            },
+            # Assessors are assigned while the application is in assessment (assessment_services.assignment_create).
+            "may_assign": cycle.status == CycleStatus.IN_ASSESSMENT,
             "clock": assessment_selectors.decision_clock(cycle),
             "requests": assessment_selectors.requests_of_cycle(cycle),
             "visit": assessment_selectors.visit_of(cycle),
@@ -251,7 +260,7 @@ def appeal_hear(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
                 committee.appeal_decide(
                     appeal=appeal,
                     member=request.user,
-                    upheld=form.cleaned_data["result"] == "upheld",
+                    upheld=form.cleaned_data["result"] == AppealStatus.UPHELD,
                     reasons=form.cleaned_data["reasons"],
                 )
                 messages.success(request, _("The panel's finding is recorded and the letter sent."))

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from iasios.decisions.models import Outcome
+from iasios.decisions.models import AppealStatus, Outcome
 
 
 class VoteForm(forms.Form):
@@ -46,8 +46,8 @@ class AppealDecisionForm(forms.Form):
     result = forms.ChoiceField(
         label=_("The panel's finding"),
         choices=[
-            ("upheld", _("Upheld: the decision is set aside")),
-            ("dismissed", _("Dismissed: the decision stands")),
+            (AppealStatus.UPHELD, _("Upheld: the decision is set aside")),
+            (AppealStatus.DISMISSED, _("Dismissed: the decision stands")),
         ],
         widget=forms.RadioSelect,
     )

@@ -66,7 +66,7 @@ class Decision(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "round"], name="one_decision_per_round"),
             models.UniqueConstraint(
-                fields=["cycle"], condition=Q(status="voting"), name="one_open_decision_round_per_cycle"
+                fields=["cycle"], condition=Q(status=DecisionStatus.VOTING), name="one_open_decision_round_per_cycle"
             ),
         ]
 
@@ -76,6 +76,10 @@ class Decision(BaseModel):
     @property
     def is_taken(self) -> bool:
         return self.status == DecisionStatus.DECIDED
+
+    @property
+    def is_set_aside(self) -> bool:
+        return self.status == DecisionStatus.SET_ASIDE
 
 
 class Vote(BaseModel):
@@ -130,6 +134,10 @@ class CorrectiveAction(BaseModel):
     def __str__(self) -> str:
         return self.description[:60]
 
+    @property
+    def is_verified(self) -> bool:
+        return self.status == ActionStatus.VERIFIED
+
 
 class AppealStatus(models.TextChoices):
     LODGED = "lodged", _("Lodged")
@@ -165,6 +173,14 @@ class Appeal(BaseModel):
 
     def __str__(self) -> str:
         return f"{_('Appeal')} · {self.decision}"
+
+    @property
+    def is_lodged(self) -> bool:
+        return self.status == AppealStatus.LODGED
+
+    @property
+    def is_upheld(self) -> bool:
+        return self.status == AppealStatus.UPHELD
 
 
 class AwardLevel(models.TextChoices):
@@ -205,7 +221,7 @@ class Award(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["facility"],
-                condition=Q(status__in=["valid", "suspended"]),
+                condition=Q(status__in=[AwardStatus.VALID, AwardStatus.SUSPENDED]),
                 name="one_current_award_per_facility",
             ),
         ]
