@@ -52,14 +52,14 @@ class NotPermitted(Refusal, PermissionDenied):
     code = "forbidden"
 
 
-class Invalid(Refusal, ValidationError):
+class Invalid(Refusal, ValidationError):  # type: ignore[misc]  # both keep a `message`; Refusal's wins
     """The data given is not acceptable; `field` names the field at fault, if one is."""
 
     status = 422
     code = "invalid"
 
     def __init__(self, message: str | Promise = "", *, field: str | None = None) -> None:
-        ValidationError.__init__(self, {field: [message]} if field else message, code=self.code)
+        ValidationError.__init__(self, {field: [message]} if field else str(message), code=self.code)
         Refusal.__init__(self, message, field=field)
         self.code = type(self).code
 

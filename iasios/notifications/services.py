@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -54,7 +53,13 @@ def mail_dispatch(*, template_prefix: str, to: Iterable[str], context: dict[str,
     addresses = list(dict.fromkeys(address.strip() for address in to if address and address.strip()))
     if not addresses:
         return
-    transaction.on_commit(partial(_dispatch_now, template_prefix, addresses, dict(context), link))
+    # Robust: a mail that fails to render is logged and does not stop the other mails of the commit.
+    context = dict(context)
+
+    def dispatch() -> None:
+        _dispatch_now(template_prefix, addresses, context, link)
+
+    transaction.on_commit(dispatch, robust=True)
 
 
 def _dispatch_now(template_prefix: str, addresses: list[str], context: dict[str, Any], link: str | None) -> None:

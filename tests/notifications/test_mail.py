@@ -103,14 +103,15 @@ def test_a_service_transaction_writes_no_inbox_row_and_queues_no_mail_before_it_
     assert Notification.objects.count() == 2 and len(dummy_tasks.results) == 2
 
 
-def test_a_template_error_surfaces_at_the_commit_and_leaves_no_inbox_row(
-    cast: Any, django_capture_on_commit_callbacks: Any
+def test_a_template_error_is_logged_at_the_commit_and_stops_no_other_mail(
+    cast: Any, django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from django.template import TemplateDoesNotExist
-
-    with pytest.raises(TemplateDoesNotExist), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         send_templated_mail("facilities/email/no_such_mail", [cast.representative.email], {})
-    assert Notification.objects.count() == 0 and mail.outbox == []
+        send_templated_mail(CONFIRMED, [cast.contact.email], _context(cast))
+    assert "no_such_mail" in caplog.text
+    assert [n.user for n in Notification.objects.all()] == [cast.contact]
+    assert [m.to for m in mail.outbox] == [[cast.contact.email]]
 
 
 def test_no_addresses_sends_nothing(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
