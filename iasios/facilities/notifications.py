@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from iasios.notifications.mail import send_templated_mail
 from iasios.facilities.models import Facility, Invitation, JoinRequest, JoinRequestStatus
 from iasios.facilities.selectors import manager_emails
+from iasios.notifications.mail import send_templated_mail
 
 PREFIX = "facilities/email/"
 
