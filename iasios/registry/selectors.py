@@ -15,15 +15,17 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
+from iasios.certificates.models import Certificate
+from iasios.decisions.models import Award, AwardLevel, AwardStatus
 from iasios.facilities.countries import country_name
-from iasios.facilities.models import Facility
+from iasios.facilities.models import Facility, FacilityStatus
 
+# The public level: an enrolled centre without an award in force, or the level of that award.
 LEVELS: dict[str, Any] = {
-    "enrolled": _("Enrolled Centre"),
-    "accredited": _("Accredited Centre"),
-    "centre_of_excellence": _("Centre of Excellence"),
+    FacilityStatus.ENROLLED: FacilityStatus.ENROLLED.label,
+    AwardLevel.ACCREDITED: AwardLevel.ACCREDITED.label,
+    AwardLevel.CENTRE_OF_EXCELLENCE: AwardLevel.CENTRE_OF_EXCELLENCE.label,
 }
 
 
@@ -71,15 +73,12 @@ def with_award(facilities: QuerySet[Facility]) -> QuerySet[Facility]:
     back to "enrolled" while its membership is (for_public_registry lists enrolled centres only).
     Subqueries keep the query count constant however many centres are listed.
     """
-    from iasios.certificates.models import Certificate
-    from iasios.decisions.models import Award, AwardStatus
-
     in_force = Award.objects.filter(facility=OuterRef("pk"), status=AwardStatus.VALID).order_by("-valid_from")
     token = Certificate.objects.filter(award__facility=OuterRef("pk"), award__status=AwardStatus.VALID).order_by(
         "-award__valid_from"
     )
     return facilities.annotate(
-        public_level=Coalesce(Subquery(in_force.values("level")[:1]), Value("enrolled")),
+        public_level=Coalesce(Subquery(in_force.values("level")[:1]), Value(FacilityStatus.ENROLLED.value)),
         public_valid_until=Subquery(in_force.values("valid_until")[:1]),
         certificate_token=Subquery(token.values("token")[:1]),
     )

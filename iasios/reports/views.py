@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from iasios.facilities.access import get_visible_facility_or_404
-from iasios.reports import selectors
+from iasios.reports.selectors import own_benchmark
 
 
 @login_required
@@ -18,4 +18,4 @@ from iasios.reports import selectors
 def facility_benchmark(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The facility's members (and the office) see it; anyone else gets 404."""
     facility = get_visible_facility_or_404(request.user, pk)
-    return render(request, "reports/facility_benchmark.html", {"report": selectors.facility_benchmark(facility)})
+    return render(request, "reports/facility_benchmark.html", {"report": own_benchmark.facility_benchmark(facility)})

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
-from iasios.reports import selectors
+from iasios.reports.selectors import dashboard as dashboard_report
+from iasios.reports.selectors import office_benchmarks
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 
@@ -16,11 +17,11 @@ office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleNam
 @office_only
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/office_dashboard.html", {"report": selectors.office_dashboard()})
+    return render(request, "reports/office_dashboard.html", {"report": dashboard_report.office_dashboard()})
 
 
 @office_only
 @require_GET
 def benchmarks(request: HttpRequest) -> HttpResponse:
-    report = selectors.benchmarks(framework_id=request.GET.get("framework", ""))
+    report = office_benchmarks.benchmarks(framework_id=request.GET.get("framework", ""))
     return render(request, "reports/benchmarks.html", {"report": report})

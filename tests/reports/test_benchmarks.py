@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from iasios.reports import selectors
+from iasios.reports.selectors import office_benchmarks, own_benchmark, peers
 from tests import factories
 from tests.reports import builders as b
 from tests.reports.builders import days_ago
@@ -45,7 +45,7 @@ def three_centres(framework: Any) -> dict[str, Any]:
 
 class TestHeatmap:
     def test_cells_count_each_centres_latest_decided_cycle_once(self, framework: Any, three_centres: Any) -> None:
-        heatmap = selectors.rating_heatmap(framework)
+        heatmap = office_benchmarks.rating_heatmap(framework)
 
         assert heatmap.centres == 3
         standard = heatmap.standards[0]
@@ -110,7 +110,7 @@ class TestCompliance:
         b.case_reviews(three_centres["latest"], [{first: "no"}, {first: "no"}])
         b.case_reviews(three_centres["older"], [{first: "yes"}] * 3)  # an older cycle: left out
 
-        report = selectors.compliance_benchmark(framework)
+        report = office_benchmarks.compliance_benchmark(framework)
 
         assert report.centres == 3
         row = report.rows[0]
@@ -178,7 +178,7 @@ class TestFivePeerRule:
     def test_four_peers_hide_the_comparison_and_say_why(self, cast: Any, framework: Any, own: Any) -> None:
         _peers(framework, 4)
 
-        report = selectors.facility_benchmark(cast.facility)
+        report = own_benchmark.facility_benchmark(cast.facility)
         html = _benchmark(cast)
 
         assert (report.rating_peers, report.icr_peers, report.min_peers) == (4, 4, 5)
@@ -194,7 +194,7 @@ class TestFivePeerRule:
         # Standard 1 has 7 requirements; the peers have 0–4 of them not met.
         peers = _peers(framework, 5, not_met_in_standard_1=[4, 0, 2, 1, 3])
 
-        report = selectors.facility_benchmark(cast.facility)
+        report = own_benchmark.facility_benchmark(cast.facility)
         html = _benchmark(cast)
 
         assert report.show_ratings and report.show_icr
@@ -244,7 +244,7 @@ class TestFivePeerRule:
         b.decided_cycle(cast.other_facility, framework, decided=days_ago(900))
         b.cycle(cast.other_facility, framework, "amending")  # reopened: still its earlier decided cycle counts
 
-        report = selectors.facility_benchmark(cast.facility)
+        report = own_benchmark.facility_benchmark(cast.facility)
 
         assert report.rating_peers == 5
         assert report.show_ratings
@@ -254,7 +254,7 @@ class TestFivePeerRule:
         b.decided_cycle(cast.facility, framework, default="not_met", decided=days_ago(900))
         latest = b.decided_cycle(cast.facility, framework, decided=days_ago(5))
 
-        report = selectors.facility_benchmark(cast.facility)
+        report = own_benchmark.facility_benchmark(cast.facility)
 
         assert report.cycle is not None and report.cycle.pk == latest.pk
         assert report.rating_peers == 0
@@ -275,7 +275,7 @@ class TestPerRowThreshold:
         standard_13 = {r.reference: "not_applicable" for r in b.requirements(framework) if r.standard.number == 13}
         b.decided_cycle(peers[0], framework, ratings=standard_13, decided=days_ago(1))
 
-        report = selectors.facility_benchmark(cast.facility)
+        report = own_benchmark.facility_benchmark(cast.facility)
         html = _benchmark(cast)
 
         assert report.show_ratings
@@ -290,10 +290,10 @@ def test_the_threshold_is_the_programme_default_unless_set(
     cast: Any, framework: Any, own: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _peers(framework, 3)
-    assert not selectors.facility_benchmark(cast.facility).show_ratings
+    assert not own_benchmark.facility_benchmark(cast.facility).show_ratings
 
-    monkeypatch.setattr(selectors, "DEFAULT_MIN_PEERS", 3)
+    monkeypatch.setattr(peers, "DEFAULT_MIN_PEERS", 3)
 
-    report = selectors.facility_benchmark(cast.facility)
+    report = own_benchmark.facility_benchmark(cast.facility)
     assert report.min_peers == 3
     assert report.show_ratings

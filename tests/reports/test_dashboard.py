@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from iasios.reports import selectors
+from iasios.reports.selectors import awards, invoices, progress, work
 from tests import factories
 from tests.reports import builders as b
 from tests.reports.builders import NOW, TODAY, days_ago
@@ -18,7 +18,7 @@ from tests.reports.builders import NOW, TODAY, days_ago
 pytestmark = pytest.mark.django_db
 
 
-def _row(report: Any, state: str) -> selectors.StateRow:
+def _row(report: Any, state: str) -> progress.StateRow:
     return next(r for r in report.rows if r.state == state)
 
 
@@ -45,7 +45,7 @@ class TestPipeline:
         # No event and no timestamp for this state: unknown, never guessed.
         b.cycle(factories.make_facility(), framework, "with_committee")
 
-        report = selectors.pipeline(now=NOW)
+        report = progress.pipeline(now=NOW)
 
         assert [(r.state, r.count) for r in report.rows] == [
             ("draft", 1),
@@ -70,7 +70,7 @@ class TestPipeline:
         made = b.cycle(factories.make_facility(), framework, "submitted", submitted_at=days_ago(3))
         b.move(made.facility, "submitted", days_ago(30))  # a facility event, not the cycle's
 
-        report = selectors.pipeline(now=NOW)
+        report = progress.pipeline(now=NOW)
 
         assert _row(report, "submitted").median_days == 3.0
 
@@ -90,7 +90,7 @@ class TestDecisionClock:
         who = b.assessor("Paula Paused")
         b.evidence_request(paused, b.assignment(paused, who, "accepted"), due_on=TODAY)
 
-        report = selectors.clock_section(now=NOW)
+        report = progress.clock_section(now=NOW)
 
         assert [r.clock.days for r in report.rows] == [100, 70, 30, None]
         assert report.rows[0].clock.cycle.pk == late.pk
@@ -114,7 +114,7 @@ class TestOverdue:
         b.corrective_action(taken, TODAY - datetime.timedelta(days=20), status="verified")
         b.corrective_action(taken, TODAY + datetime.timedelta(days=1))
 
-        report = selectors.overdue_section(today=TODAY)
+        report = work.overdue_section(today=TODAY)
 
         assert [(r.request.pk, r.days_overdue, r.facility) for r in report.requests] == [(late.pk, 3, "Late Centre")]
         assert report.requests[0].url == reverse("office_assessment:cycle", kwargs={"cycle_id": made.pk})
@@ -129,7 +129,7 @@ class TestWorkload:
         for status in ["accepted", "accepted", "proposed", "submitted", "declined", "withdrawn"]:
             b.assignment(b.cycle(factories.make_facility(), framework, "in_assessment"), ann, status)
 
-        report = selectors.workload()
+        report = work.workload()
 
         assert [(r.assessor, r.proposed, r.accepted, r.active, r.submitted) for r in report.rows] == [
             ("Ann Busy", 1, 2, 3, 1),
@@ -149,7 +149,7 @@ class TestInvoices:
         b.invoice(facility, "1000.00", currency="USD", due_on=TODAY - datetime.timedelta(days=1), paid=("999.50",))
         b.invoice(facility, "80.00", currency="USD", due_on=TODAY)  # due today: outstanding, not overdue
 
-        report = selectors.invoice_section(today=TODAY)
+        report = invoices.invoice_section(today=TODAY)
 
         assert [
             (r.currency, r.outstanding, r.outstanding_balance, r.overdue, r.overdue_balance) for r in report.rows
@@ -180,7 +180,7 @@ class TestAwards:
             status="suspended",
         )
 
-        report = selectors.award_section()
+        report = awards.award_section()
 
         assert [(r.country, r.accredited, r.excellence, r.total) for r in report.by_country] == [
             ("FR", 1, 1, 2),
