@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,7 @@ from iasios.decisions.access import (
 from iasios.decisions.forms import AppealForm, CorrectiveActionForm, ReasonForm, VerifyForm
 from iasios.decisions.letters import appeal_letter_pdf, decision_letter_pdf
 from iasios.decisions.lifecycle import ACTION_LIFECYCLE, AWARD_LIFECYCLE
-from iasios.decisions.models import AppealStatus, DecisionStatus
+from iasios.decisions.models import AppealStatus, Decision, DecisionStatus
 from iasios.decisions.seals import SEAL_LEVEL_NAMES, seal_label
 from iasios.facilities.models import Facility
 
@@ -40,24 +41,27 @@ def decision_page(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
     decision = get_visible_decision_or_404(request.user, decision_id)
     if decision.status == DecisionStatus.VOTING:
         raise Http404  # a round still voting is the committee's business only
+    return render(request, "decisions/decision.html", decision_context(request, decision))
+
+
+def decision_context(
+    request: HttpRequest, decision: Decision, action_form: CorrectiveActionForm | None = None
+) -> dict[str, Any]:
+    """The decision page's data; the office's corrective action form as posted, when it was refused."""
     detail = selectors.decision_detail(decision)
-    return render(
-        request,
-        "decisions/decision.html",
-        {
-            "decision": decision,
-            "facility": decision.cycle.facility,
-            "appeal_deadline": services.appeal_deadline(decision),
-            "appeal_refusal": services.appeal_refusal(decision),
-            "may_appeal": can_lodge_appeal(request.user, decision),
-            "may_manage": can_manage_actions(request.user),
-            "verifiable": {a.pk for a in detail["actions"] if ACTION_LIFECYCLE.available(a, request.user)},
-            "action_form": CorrectiveActionForm(),
-            "verify_form": VerifyForm(),
-            "events": timeline(decision),
-            **detail,
-        },
-    )
+    return {
+        "decision": decision,
+        "facility": decision.cycle.facility,
+        "appeal_deadline": services.appeal_deadline(decision),
+        "appeal_refusal": services.appeal_refusal(decision),
+        "may_appeal": can_lodge_appeal(request.user, decision),
+        "may_manage": can_manage_actions(request.user),
+        "verifiable": {a.pk for a in detail["actions"] if ACTION_LIFECYCLE.available(a, request.user)},
+        "action_form": action_form or CorrectiveActionForm(),
+        "verify_form": VerifyForm(),
+        "events": timeline(decision),
+        **detail,
+    }
 
 
 @login_required

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.core.exports import export_response
-from iasios.core.refusals import refusal_as_message
+from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.decisions import selectors, services, tables
+from iasios.decisions.access import get_visible_decision_or_404
 from iasios.decisions.forms import CorrectiveActionForm, ReasonForm, VerifyForm
 from iasios.decisions.models import Award, CorrectiveAction, Decision, DecisionStatus
+from iasios.decisions.views import decision_context
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 
@@ -55,15 +57,13 @@ def action_add(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
     )
     form = CorrectiveActionForm(request.POST)
     if form.is_valid():
-        with refusal_as_message(request):
+        with refusal_on(form):
             services.action_add(decision=decision, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Corrective action recorded."))
-    else:
-        for field, field_errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for text in field_errors:
-                messages.error(request, f"{label}: {text}")
-    return redirect("decisions:detail", decision.pk)
+            return redirect("decisions:detail", decision.pk)
+    # The decision page again, with the form as typed and what is wrong with it.
+    decision = get_visible_decision_or_404(request.user, decision.pk)
+    return render(request, "decisions/decision.html", decision_context(request, decision, form), status=400)
 
 
 @office_only

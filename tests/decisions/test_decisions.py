@@ -386,6 +386,25 @@ def test_corrective_actions_are_recorded_and_verified_by_the_office(cycle: Any, 
     assert action.verification_note == "Seen the audit"
 
 
+def test_a_refused_corrective_action_keeps_what_the_office_typed(cycle: Any, members: list[Any], cast: Any) -> None:
+    from django.urls import reverse
+
+    from iasios.decisions.models import CorrectiveAction
+
+    decision = decide(cycle, members, "accredited", DAY)
+    client = cast.client_for("office")
+    url = reverse("office_decisions:action_add", args=[decision.pk])
+    early = (DAY - timedelta(days=1)).isoformat()
+    response = client.post(url, {"description": "Audit the rota", "owner": "Head of IR", "due_on": early})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The due date cannot be before the decision." in html and "Audit the rota" in html
+    assert not CorrectiveAction.objects.filter(decision=decision).exists()
+    response = client.post(url, {"description": "Audit the rota", "owner": "Head of IR", "due_on": DAY.isoformat()})
+    assert response.status_code == 302
+    assert CorrectiveAction.objects.filter(decision=decision, description="Audit the rota").exists()
+
+
 def test_one_current_award_per_facility_is_a_database_rule(
     cast: Any, framework: FrameworkVersion, members: list[Any]
 ) -> None:
