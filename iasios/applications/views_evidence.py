@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from iasios.applications.forms import DocumentForm, EvidenceUploadForm, Revision
 from iasios.applications.models import EvidenceRevision
 from iasios.applications.uploads import evidence_upload_handlers, max_upload_bytes, too_large_message
 from iasios.core.events import timeline
-from iasios.core.refusals import add_refusal, refusal_on
+from iasios.core.refusals import refusal_on
 from iasios.facilities.models import Facility
 
 
@@ -108,28 +108,26 @@ def _create_documents(
     files = data["files"]
     created = []
     if not files and not refused:
-        try:
+        with refusal_on(form):
             created.append(
                 services.evidence_document_create(
                     facility=facility, user=request.user, data=_document_input(data, data["title"])
                 )
             )
-        except ValidationError as exc:
-            add_refusal(form, exc)
         return created, refused
     for upload in files:
         title = data["title"] if len(files) == 1 and data["title"] else _title_from_name(upload.name)
-        try:
-            created.append(
-                services.evidence_document_create(
-                    facility=facility, user=request.user, data=_document_input(data, title), upload=upload
+        with refusal_on(form):
+            try:
+                created.append(
+                    services.evidence_document_create(
+                        facility=facility, user=request.user, data=_document_input(data, title), upload=upload
+                    )
                 )
-            )
-        except RefusedFile as exc:
-            refused.append(f"{sanitise_file_name(upload.name)}: {exc}")
-        except ValidationError as exc:
-            add_refusal(form, exc)
-            break
+            except RefusedFile as exc:
+                refused.append(f"{sanitise_file_name(upload.name)}: {exc}")
+            continue
+        break  # the document's details were refused: the same details would be refused for the next file
     return created, refused
 
 
