@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from iasios.accounts.models import User
 from iasios.applications import services as applications
-from iasios.applications.models import Cycle
+from iasios.applications.models import Cycle, CycleStatus
 from iasios.assessment import selectors as assessment_selectors
 from iasios.assessment import services as assessment
 from iasios.assessment.models import AssessorProfile, Assignment
@@ -98,7 +98,7 @@ def decide(cycle: Cycle, panel: Panel, outcome: str, *, on: date | None = None) 
     """Committee members vote until the quorum takes the decision."""
     for member in panel.committee:
         cycle.refresh_from_db()
-        if cycle.status != "with_committee":
+        if cycle.status != CycleStatus.WITH_COMMITTEE:
             break
         committee.vote_cast(cycle=cycle, member=member, outcome=outcome, comment="Agreed with the assessors.", today=on)
     cycle.refresh_from_db()
