@@ -200,6 +200,16 @@ def dossier_verify(dossier: Dossier) -> bool:
     return snapshot_sha256(dossier.snapshot) == dossier.sha256
 
 
+def frozen_revisions(dossier: Dossier | None) -> dict[str, dict[str, Any]]:
+    """The evidence revision each document had in the dossier, by document id (empty without one).
+
+    Pages showing a submitted cycle link these, not the library's latest revision: they are what
+    the assessors and the committee judge, and what a committee member may open."""
+    if dossier is None:
+        return {}
+    return {entry["document"]: entry for entry in dossier.snapshot.get("evidence_revisions", [])}
+
+
 MANIFEST_COLUMNS = ["path", "title", "revision", "file_name", "size", "sha256", "received_at"]
 
 

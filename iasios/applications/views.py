@@ -25,8 +25,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from iasios.applications import selectors, services
-from iasios.applications.access import CycleResolver, can_edit_answer, can_edit_cycle
-from iasios.applications.dossier import dossier_pdf, dossier_verify, dossier_zip
+from iasios.applications.access import CycleResolver, can_edit_answer, can_edit_cycle, can_view_evidence
+from iasios.applications.dossier import dossier_pdf, dossier_verify, dossier_zip, frozen_revisions
 from iasios.applications.forms import AnswerForm, CommentForm, LinkForm
 from iasios.applications.models import (
     EDITABLE_CYCLE_STATES,
@@ -94,6 +94,14 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
     # In an amendment round only the reopened answers are open; the rest show as carried over.
     amending = cycle.status == CycleStatus.AMENDING
     reopened = selectors.reopened_answer_ids(cycle)
+    sees_library = can_view_evidence(request.user, cycle.facility)
+    # Once submitted (and always for those outside the library: assessors, the committee) the
+    # evidence shown is the revision frozen in the latest dossier, the one being judged.
+    frozen = (
+        frozen_revisions(selectors.latest_dossier(cycle))
+        if cycle.status not in EDITABLE_CYCLE_STATES or not sees_library
+        else None
+    )
     rows = []
     for a in answers:
         editable = can_edit and (not amending or a.pk in reopened)
@@ -107,6 +115,7 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
                 "reopened_reason": reopened.get(a.pk, ""),
                 "held_over": amending and a.pk not in reopened,
                 "linked_ids": {link.document_id for link in a.links.all()},
+                "evidence": [_evidence_item(link.document, frozen) for link in a.links.all()],
             }
         )
     standards = list(
@@ -121,8 +130,20 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
         "standards": standards,
         "comment_form": CommentForm(),
         "amending": amending,
+        "sees_library": sees_library,
     }
     return render(request, "applications/standard.html", context)
+
+
+def _evidence_item(document: EvidenceDocument, frozen: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """A linked document as the standard page shows it: the library's latest file, or the frozen one."""
+    if frozen is None:
+        latest = document.latest_revision()
+        revision = {"id": latest.pk, "number": latest.number, "size": latest.size} if latest else None
+    else:
+        entry = frozen.get(str(document.pk))
+        revision = {"id": entry["id"], "number": entry["revision"], "size": entry["size"]} if entry else None
+    return {"document": document, "revision": revision, "frozen": frozen is not None}
 
 
 def _answer_input(form: AnswerForm) -> services.AnswerInput:

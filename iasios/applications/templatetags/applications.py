@@ -1,11 +1,15 @@
-"""Template helpers of the application pages: Markdown narratives, sanitised on render."""
+"""Template helpers of the application pages: Markdown narratives, sanitised on render; who sees the library."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+
+from iasios.applications.access import can_view_evidence
 
 register = template.Library()
 
@@ -38,3 +42,9 @@ def markdown_filter(text: str) -> SafeString:
 def percent_width(value: int) -> str:
     """A progress bar width that stays inside 0–100%."""
     return f"{max(0, min(100, int(value or 0)))}%"
+
+
+@register.filter
+def sees_library(user: Any, facility: Any) -> bool:
+    """May the user open the facility's evidence library (its members and the office)?"""
+    return can_view_evidence(user, facility)
