@@ -19,6 +19,7 @@ from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from iasios.applications.filetypes import honest_file_name
 from iasios.applications.models import (
     AmendmentItem,
     AmendmentRound,
@@ -214,7 +215,9 @@ MANIFEST_COLUMNS = ["path", "title", "revision", "file_name", "size", "sha256", 
 
 
 def _zip_path(entry: dict[str, Any]) -> str:
-    return f"evidence/{entry['sha256'][:12]}-r{entry['revision']}-{entry['file_name']}"
+    """The file's entry in the ZIP: its name carries the extension of the type read from its bytes."""
+    name = honest_file_name(entry["file_name"], entry.get("kind") or "")
+    return f"evidence/{entry['sha256'][:12]}-r{entry['revision']}-{name}"
 
 
 def dossier_manifest(dossier: Dossier) -> list[dict[str, Any]]:

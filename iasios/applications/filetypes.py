@@ -3,7 +3,9 @@
 Accepted: PDF; Office files (OOXML: docx/xlsx/pptx, and the legacy OLE compound format);
 OpenDocument; PNG, JPEG, GIF and WebP images; CSV and plain text (valid UTF-8, no NUL bytes,
 not markup). Refused with a reason: programs and scripts (whatever their name), HTML, XML and
-SVG (a browser may run their scripts), other archives, and anything unrecognised.
+SVG (a browser may run their scripts), PDFs with HTML or a script in their first kilobytes, other
+archives, and anything unrecognised. The name a file is kept and offered under always ends in the
+extension of the kind found (`honest_file_name`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 HEAD_BYTES = 8192
+
+# How much of a PDF's start is searched for `<script` / `<html`. A browser that guesses a file's
+# type from its bytes (a file opened from disk, a download served without our headers) reads at
+# most the first 1445 bytes (WHATWG MIME Sniffing, "resource header"); 4 KiB covers that with a
+# margin, while a genuine PDF's header and first objects do not hold markup, and text further in
+# (inside compressed streams, or quoted in the document) is left alone.
+PDF_MARKUP_SCAN_BYTES = 4096
 
 
 class RefusedFile(Exception):
@@ -63,6 +72,7 @@ _EXECUTABLE_MAGIC = (
 )
 _MARKUP = re.compile(rb"^\s*<(?:!doctype\s+html|html|head|body|script|svg|\?xml|!--|iframe|object|embed)\b", re.I)
 _MARKUP_ANYWHERE = re.compile(rb"<(?:script|svg|html|iframe)\b", re.I)
+_PDF_MARKUP = re.compile(rb"<(?:script|html)", re.I)
 
 
 def _refuse_program(head: bytes) -> None:
@@ -123,6 +133,14 @@ def sniff(stream: IO[bytes], name: str) -> FileKind:
         raise RefusedFile(_("This file is empty."))
     _refuse_program(head)
     if head.startswith(b"%PDF-"):
+        if _PDF_MARKUP.search(head[:PDF_MARKUP_SCAN_BYTES]):
+            raise RefusedFile(
+                _(
+                    "This PDF has HTML or a script in its first %(kib)s KiB, which a browser could run; "
+                    "it is refused. Save or print the document as PDF again and upload that file."
+                )
+                % {"kib": PDF_MARKUP_SCAN_BYTES // 1024}
+            )
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
@@ -199,3 +217,67 @@ def sanitise_file_name(raw: str) -> str:
         else:
             name = name[:MAX_NAME_LENGTH]
     return name
+
+
+# The extensions each kind may carry, the usual one first; a name ending otherwise gets the usual
+# one. The legacy Office format does not tell Word, Excel and PowerPoint apart, so it has no usual
+# extension: an upload must already carry one of its own (`needs_own_extension`).
+KIND_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    PDF.kind: ("pdf",),
+    PNG.kind: ("png",),
+    JPEG.kind: ("jpg", "jpeg", "jpe", "jfif"),
+    GIF.kind: ("gif",),
+    WEBP.kind: ("webp",),
+    OLE.kind: ("doc", "dot", "xls", "xlt", "ppt", "pot", "pps"),
+    DOCX.kind: ("docx", "dotx"),
+    XLSX.kind: ("xlsx", "xltx"),
+    PPTX.kind: ("pptx", "ppsx", "potx"),
+    CSV.kind: ("csv",),
+    TEXT.kind: ("txt", "text", "md", "log", "tsv"),
+    **{short: (short,) for short in _ODF_KINDS.values()},
+}
+_NO_USUAL_EXTENSION = frozenset({OLE.kind})
+# Extensions that claim a type, stripped from the end of a name before the honest one is put on
+# (`Policy.html.pdf` → `Policy.pdf`): every accepted one, and those a computer would open as a
+# web page, an image with scripts, or a program.
+_TYPE_EXTENSIONS = frozenset(ext for exts in KIND_EXTENSIONS.values() for ext in exts) | {
+    "htm", "html", "xhtml", "shtml", "mht", "mhtml", "hta", "svg", "svgz", "xml", "xsl", "xslt",
+    "js", "mjs", "jse", "vbs", "vbe", "wsf", "ps1", "sh", "bat", "cmd", "com", "exe", "scr", "msi",
+    "dll", "jar", "app", "lnk", "pif", "cpl", "docm", "xlsm", "pptm", "swf", "php",
+}  # fmt: skip
+
+
+def _split_extension(name: str) -> tuple[str, str]:
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and 0 < len(ext) <= 10 and ext.isalnum():
+        return stem, ext
+    return name, ""
+
+
+def needs_own_extension(name: str, kind: str) -> bool:
+    """A file whose kind has no usual extension and whose name does not carry one of the kind's."""
+    return kind in _NO_USUAL_EXTENSION and _split_extension(name)[1].lower() not in KIND_EXTENSIONS[kind]
+
+
+def honest_file_name(name: str, kind: str) -> str:
+    """The sanitised name with the extension of the kind read from the bytes.
+
+    An extension the kind may carry is kept as written (`Scan.JPEG`); any other type-claiming
+    extensions are dropped from the end (`Policy.html.pdf`, `Policy.html` → `Policy.pdf`) and the
+    kind's usual extension put on. A kind without one (legacy Office) or unknown gets `.bin`, a
+    name nothing opens by itself.
+    """
+    name = sanitise_file_name(name)
+    allowed = KIND_EXTENSIONS.get(kind, ())
+    stem, ext = _split_extension(name)
+    kept = ext if ext.lower() in allowed else ""
+    if not ext or not (kept or ext.lower() in _TYPE_EXTENSIONS):
+        stem = name
+    while True:
+        shorter, inner = _split_extension(stem)
+        if not inner or inner.lower() not in _TYPE_EXTENSIONS:
+            break
+        stem = shorter
+    if not kept:
+        kept = "bin" if kind in _NO_USUAL_EXTENSION or not allowed else allowed[0]
+    return f"{stem}.{kept}"

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from iasios.applications.filetypes import honest_file_name
 from iasios.core.models import BaseModel
 
 
@@ -269,6 +270,12 @@ class EvidenceRevision(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.document} r{self.number}"
+
+    @property
+    def download_name(self) -> str:
+        """The name a download is offered under: the extension of the type read from the bytes,
+        also for a revision received before names were made to match (docs/decisions/0006)."""
+        return honest_file_name(self.original_name, self.kind)
 
 
 class EvidenceLink(models.Model):

@@ -23,7 +23,15 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from iasios.applications.filetypes import FileKind, RefusedFile, TextChecker, sanitise_file_name, sniff
+from iasios.applications.filetypes import (
+    FileKind,
+    RefusedFile,
+    TextChecker,
+    honest_file_name,
+    needs_own_extension,
+    sanitise_file_name,
+    sniff,
+)
 
 CHUNK_SIZE = 64 * 1024
 
@@ -103,12 +111,25 @@ def _digest(stream: IO[bytes], text_checker: TextChecker | None) -> tuple[str, i
 
 
 def store_evidence_file(upload: Any, *, facility_id: Any) -> StoredFile:
-    """Check and store one uploaded file; raises RefusedFile (nothing stored) with the reason."""
+    """Check and store one uploaded file; raises RefusedFile (nothing stored) with the reason.
+
+    The name kept is the sanitised one with the extension of the type read from the bytes."""
     original_name = sanitise_file_name(getattr(upload, "name", "") or "")
     size = getattr(upload, "size", None)
     if size is not None and size > max_upload_bytes():
         raise RefusedFile(too_large_message(original_name))
     kind = sniff(upload, original_name)
+    if needs_own_extension(original_name, kind.kind):
+        raise RefusedFile(
+            _(
+                "“%(name)s” is a legacy Office file, a format that does not tell Word, Excel and PowerPoint "
+                "apart, and its name does not say which it is: rename it with its own extension "
+                "(.doc, .xls or .ppt) and upload it again."
+            )
+            % {"name": original_name}
+        )
+    # The name offered for download is never one a computer would open as something else.
+    original_name = honest_file_name(original_name, kind.kind)
     checker = TextChecker() if kind.content_type.startswith("text/") else None
     sha256, counted = _digest(upload, checker)
     if checker is not None and not checker.finish():

@@ -210,7 +210,7 @@ def revision_download(request: HttpRequest, revision_id: Any, *, visible_revisio
     response = FileResponse(
         default_storage.open(revision.storage_key, "rb"),
         as_attachment=True,
-        filename=revision.original_name,
+        filename=revision.download_name,
         content_type=revision.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -374,7 +374,7 @@ def evidence_inline(request: HttpRequest, revision_id: Any) -> FileResponse:
     response = FileResponse(
         default_storage.open(revision.storage_key, "rb"),
         as_attachment=not inline,
-        filename=revision.original_name,
+        filename=revision.download_name,
         content_type=revision.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
