@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,15 +23,61 @@ def _fast_and_unthrottled(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-@pytest.fixture
-def framework(db: Any) -> Any:
-    """The shipped framework, loaded and current."""
+# ----------------------------------------------------------------------------- the shipped framework
+# Loaded once per test database (each xdist worker has its own), so every test starts with it
+# current; a test's own transaction rolls back whatever it changes. Tests that need another
+# library (the standards tests, the billing fee schedule) change it inside their transaction.
+
+_DB_BLOCKER = pytest.StashKey[Any]()
+
+
+def _load_shipped_framework() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    shipped = str(settings.SHIPPED_FRAMEWORK_FILE)
+    call_command("standards_load", shipped, "--activate", "--if-new", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest) -> None:
+    """The test database, with the shipped framework loaded and current."""
+    with django_db_blocker.unblock():
+        _load_shipped_framework()
+    request.config.stash[_DB_BLOCKER] = django_db_blocker
+
+
+def _empties_the_database(item: pytest.Item) -> bool:
+    """Whether `item` is a transactional test: pytest-django flushes every table after it."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    result = yield
+    blocker = item.config.stash.get(_DB_BLOCKER, None)
+    if blocker is not None and nextitem is not None and _empties_the_database(item):
+        with blocker.unblock():
+            _load_shipped_framework()
+    return result
+
+
+@pytest.fixture
+def framework(db: Any) -> Any:
+    """The shipped framework, current (it is in every test's database; see django_db_setup)."""
     from iasios.standards.selectors import current_framework
 
-    call_command("standards_load", str(settings.SHIPPED_FRAMEWORK_FILE), "--activate", "--if-new", verbosity=0)
     return current_framework()
 
 

@@ -12,7 +12,7 @@ import pytest
 from iasios.billing import services
 from iasios.billing.models import Invoice
 from iasios.facilities.models import Facility
-from iasios.standards.models import FrameworkVersion
+from iasios.standards.models import FrameworkStatus, FrameworkVersion
 from iasios.standards.programme import ProgrammeSettings
 
 # Deliberately unlike the shipped file's fees, so a fee written into code would show up.
@@ -38,7 +38,8 @@ PROGRAMME: dict[str, Any] = {
 
 @pytest.fixture
 def programme(db: Any) -> ProgrammeSettings:
-    """A current framework version carrying PROGRAMME; returns its parsed settings."""
+    """A current framework version carrying PROGRAMME (the shipped one is superseded); returns its parsed settings."""
+    FrameworkVersion.objects.current().update(status=FrameworkStatus.SUPERSEDED)
     version = FrameworkVersion.objects.create(
         code="billing-test",
         version="1",
@@ -48,7 +49,7 @@ def programme(db: Any) -> ProgrammeSettings:
         source_sha256="0" * 64,
         source_name="billing-test.yaml",
     )
-    FrameworkVersion.objects.filter(pk=version.pk).update(status="current")
+    FrameworkVersion.objects.filter(pk=version.pk).update(status=FrameworkStatus.CURRENT)
     return ProgrammeSettings.from_dict(PROGRAMME)
 
 

@@ -23,7 +23,7 @@ from iasios.assessment.models import AssessorProfile, Assignment, EvidenceReques
 from iasios.billing.models import Consultation, Invoice, Payment
 from iasios.decisions.models import Appeal, Award, CorrectiveAction, Decision
 from iasios.facilities.models import Facility
-from iasios.standards.models import FrameworkVersion, Requirement, Section, Standard
+from iasios.standards.models import FrameworkStatus, FrameworkVersion, Requirement, Section, Standard
 from tests import factories
 from tests.billing.conftest import PROGRAMME
 
@@ -39,6 +39,8 @@ def names(n: int) -> Iterator[str]:
 
 @pytest.fixture
 def programme_framework(db: Any) -> FrameworkVersion:
+    """A current framework version carrying the billing tests' PROGRAMME (the shipped one is superseded)."""
+    FrameworkVersion.objects.current().update(status=FrameworkStatus.SUPERSEDED)
     version = FrameworkVersion.objects.create(
         code="export-test",
         version="1",
@@ -48,7 +50,7 @@ def programme_framework(db: Any) -> FrameworkVersion:
         source_sha256="0" * 64,
         source_name="export-test.yaml",
     )
-    FrameworkVersion.objects.filter(pk=version.pk).update(status="current")
+    FrameworkVersion.objects.filter(pk=version.pk).update(status=FrameworkStatus.CURRENT)
     version.refresh_from_db()
     return version
 
