@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from iasios.api.docs import LocalSwagger, document_errors
 from iasios.api.services import token_authenticate
 from iasios.core.refusals import Refusal, field_errors
 
@@ -26,7 +29,16 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class DocumentedAPI(NinjaAPI):
+    """The API whose OpenAPI document lists, on every operation, each error it can answer."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema, ErrorOut)
+        return schema
+
+
+api = DocumentedAPI(
     title="IO Accreditation API",
     version="1",
     description="Programme data and actions for integrations. Authenticate with a personal access token "
@@ -34,6 +46,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 
 
@@ -60,13 +73,32 @@ def error_response(
     )
 
 
+def _field_name(loc: list[Any]) -> str:
+    """Where a value was refused, as the client wrote it: `narrative`, not `body.payload.narrative`."""
+    parts = [str(p) for p in loc]
+    # After the location (body, query, path) comes, for a body, the view's parameter name: not the client's.
+    parts = parts[2:] if parts[:1] == ["body"] and len(parts) > 2 else parts[1:]
+    return ".".join(parts) or "body"
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    fields = [
-        {"field": ".".join(str(p) for p in err.get("loc", [])[1:]) or "body", "reason": str(err.get("msg", ""))}
-        for err in exc.errors
-    ]
+    fields = [{"field": _field_name(list(err.get("loc", []))), "reason": str(err.get("msg", ""))} for err in exc.errors]
     return error_response(request, 422, "invalid", "The request is not valid.", fields)
+
+
+@api.exception_handler(MultiPartParserError)
+def _malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    message = _("The multipart body cannot be read; send it with its boundary.")
+    return error_response(request, 400, "bad_request", message)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """A body too large for the server (413) or with too many fields or files (400)."""
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(request, 413, "too_large", _("The request body is too large."))
+    return error_response(request, 400, "bad_request", _("The request cannot be read."))
 
 
 @api.exception_handler(ValidationError)

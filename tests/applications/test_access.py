@@ -167,7 +167,7 @@ def test_api_per_role(enrolled: Any, world: dict[str, Any], who: str) -> None:
     for url in reads:
         assert client.get(url).status_code == expect(who, viewer=200, api=True), (who, url)
     assert client.get(f"{base}/dossier").status_code == expect(who, viewer=404, api=True)
-    put = client.put(f"{base}/answers/{answer.pk}", {"revision": 0, "claim": "met"}, content_type="application/json")
+    put = client.patch(f"{base}/answers/{answer.pk}", {"revision": 0, "claim": "met"}, content_type="application/json")
     assert put.status_code == expect(who, viewer=403, editor=200, api=True), who
     link = client.post(
         f"{base}/answers/{answer.pk}/evidence", {"document_id": str(doc.pk)}, content_type="application/json"

@@ -260,12 +260,12 @@ def test_api_refuses_a_carried_over_answer_in_an_amendment_round(
 
     client = Client()
     url = f"/api/v1/applications/cycles/{cycle.pk}/answers/"
-    refused = client.put(
+    refused = client.patch(
         url + f"{kept.pk}", {"revision": kept.revision, "claim": "not_met"}, content_type="application/json", **headers
     )
     assert refused.status_code == 409
     assert "carried over" in refused.json()["error"]["message"]
-    accepted = client.put(
+    accepted = client.patch(
         url + f"{reopened.pk}",
         {"revision": reopened.revision, "claim": "met", "narrative": "Amended through the API"},
         content_type="application/json",

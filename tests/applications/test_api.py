@@ -38,11 +38,11 @@ def test_start_cycle_and_read_answers(enrolled: Any, framework: Any) -> None:
 def test_update_answer_and_stale_409_with_both_versions(cycle: Cycle, enrolled: Any) -> None:
     answer = Answer.objects.filter(cycle=cycle).first()
     url = f"/api/v1/applications/cycles/{cycle.pk}/answers/{answer.pk}"
-    first = api(enrolled.contact).put(
+    first = api(enrolled.contact).patch(
         url, {"revision": 0, "claim": "met", "narrative": "Theirs"}, content_type="application/json"
     )
     assert first.status_code == 200 and first.json()["revision"] == 1
-    stale = api(enrolled.contributor).put(
+    stale = api(enrolled.contributor).patch(
         url, {"revision": 0, "claim": "partly_met", "narrative": "Mine"}, content_type="application/json"
     )
     assert stale.status_code == 409
@@ -56,7 +56,7 @@ def test_update_answer_and_stale_409_with_both_versions(cycle: Cycle, enrolled: 
 
 def test_validation_errors_name_the_field(cycle: Cycle, enrolled: Any) -> None:
     answer = Answer.objects.filter(cycle=cycle).first()
-    response = api(enrolled.contact).put(
+    response = api(enrolled.contact).patch(
         f"/api/v1/applications/cycles/{cycle.pk}/answers/{answer.pk}",
         {"revision": 0, "claim": "not_applicable"},
         content_type="application/json",

@@ -274,7 +274,7 @@ def test_api_refuses_every_write_after_submission(submitted: Dossier, cycle: Cyc
     answer = Answer.objects.filter(cycle=cycle).first()
     document = cycle.facility.evidence_documents.first()
     base = f"/api/v1/applications/cycles/{cycle.pk}"
-    put = api.put(
+    put = api.patch(
         f"{base}/answers/{answer.pk}",
         {"revision": answer.revision, "claim": "not_met"},
         content_type="application/json",

@@ -23,8 +23,9 @@ from ninja import Router, Schema, Status
 from iasios.api.api import ErrorOut, error_response
 from iasios.api.routers import applications_cycle
 from iasios.api.routers.applications_out import (
-    AnswerIn,
     AnswerOut,
+    AnswerPatchIn,
+    AnswerPutIn,
     CycleOut,
     DocumentOut,
     LinkIn,
@@ -78,23 +79,60 @@ def answer_get(request: HttpRequest, cycle_id: UUID, answer_id: UUID) -> dict[st
     return answer_out(get_object_or_404(answers_of(cycle), pk=answer_id))
 
 
+_SAVE_RESPONSES: dict[int, Any] = {
+    200: AnswerOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: StaleOut | ErrorOut,
+    422: ErrorOut,
+}
+
+
 @router.put(
     "/cycles/{cycle_id}/answers/{answer_id}",
-    response={200: AnswerOut, 403: ErrorOut, 404: ErrorOut, 409: StaleOut | ErrorOut, 422: ErrorOut},
-    summary="Save an answer",
-    description="`revision` is the revision the edit started from. When someone saved in between, "
+    response=_SAVE_RESPONSES,
+    summary="Replace an answer",
+    description="Every field is required (422 names the missing ones); to change some fields only, use PATCH. "
+    "`revision` is the revision the edit started from. When someone saved in between, "
     "nothing is written and 409 returns the current answer and your refused input, to merge.",
 )
-def answer_update(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload: AnswerIn) -> Any:
+def answer_update(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload: AnswerPutIn) -> Any:
     cycle = _writable_cycle(request, cycle_id)
     answer = get_object_or_404(Answer.objects.select_related("cycle__facility"), pk=answer_id, cycle=cycle)
     data = services.AnswerInput(
         claim=payload.claim, na_reason=payload.na_reason, narrative=payload.narrative, assignee_id=payload.assignee_id
     )
+    return _save(request, cycle, answer, payload.revision, data)
+
+
+@router.patch(
+    "/cycles/{cycle_id}/answers/{answer_id}",
+    response=_SAVE_RESPONSES,
+    summary="Change part of an answer",
+    description="Only the fields sent change; `revision` is required. A claim other than not_applicable "
+    "clears the N/A reason, as on the page. When someone saved since `revision`, nothing is written "
+    "and 409 returns the current answer and your refused input, to merge.",
+)
+def answer_patch(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload: AnswerPatchIn) -> Any:
+    cycle = _writable_cycle(request, cycle_id)
+    answer = get_object_or_404(Answer.objects.select_related("cycle__facility"), pk=answer_id, cycle=cycle)
+    sent = payload.model_fields_set
+    # The fields left out keep the answer's current values; a save in between is still refused
+    # as stale, because the service compares `revision` under its lock.
+    data = services.AnswerInput(
+        claim=payload.claim if "claim" in sent else answer.claim,
+        na_reason=payload.na_reason if "na_reason" in sent else answer.na_reason,
+        narrative=payload.narrative if "narrative" in sent else answer.narrative,
+        assignee_id=payload.assignee_id if "assignee_id" in sent else answer.assignee_id,
+    )
+    return _save(request, cycle, answer, payload.revision, data)
+
+
+def _save(request: HttpRequest, cycle: Cycle, answer: Answer, revision: int, data: services.AnswerInput) -> Any:
     try:
-        services.answer_save(answer=answer, user=request.user, base_revision=payload.revision, data=data)
+        services.answer_save(answer=answer, user=request.user, base_revision=revision, data=data)
     except services.StaleAnswer as stale:
-        current = get_object_or_404(answers_of(cycle), pk=answer_id)
+        current = get_object_or_404(answers_of(cycle), pk=answer.pk)
         return Status(
             409,
             {
@@ -103,7 +141,7 @@ def answer_update(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload
                 "yours": stale.yours,
             },
         )
-    return Status(200, answer_out(get_object_or_404(answers_of(cycle), pk=answer_id)))
+    return Status(200, answer_out(get_object_or_404(answers_of(cycle), pk=answer.pk)))
 
 
 @router.post(
@@ -256,7 +294,7 @@ def answer_confirm(request: HttpRequest, cycle_id: UUID, answer_id: UUID) -> dic
     return answer_out(get_object_or_404(answers_of(cycle), pk=answer_id))
 
 
-class ConfirmIn(Schema):
+class AnswersConfirmIn(Schema):
     answer_ids: list[UUID]
 
 
@@ -265,7 +303,7 @@ class ConfirmIn(Schema):
     response={200: list[AnswerOut], 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Confirm several carried-over answers at once",
 )
-def answers_confirm(request: HttpRequest, cycle_id: UUID, payload: ConfirmIn) -> list[dict[str, Any]]:
+def answers_confirm(request: HttpRequest, cycle_id: UUID, payload: AnswersConfirmIn) -> list[dict[str, Any]]:
     cycle = _writable_cycle(request, cycle_id)
     services.answers_confirm(cycle=cycle, user=request.user, answer_ids=payload.answer_ids)
     wanted = {str(a) for a in payload.answer_ids}

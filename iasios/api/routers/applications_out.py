@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 from iasios.applications import selectors
 from iasios.applications.models import Answer, Cycle, EvidenceDocument, EvidenceLink
@@ -64,12 +64,37 @@ class AnswerOut(Schema):
     evidence: list[EvidenceRefOut]
 
 
-class AnswerIn(Schema):
-    revision: int
-    claim: str = ""
-    na_reason: str = ""
-    narrative: str = ""
-    assignee_id: UUID | None = None
+_REVISION = "The revision the edit started from (409 when someone saved since)."
+_CLAIM = "met, partly_met, not_met or not_applicable; empty for unanswered."
+_NA_REASON = "Why the requirement does not apply; kept only with not_applicable."
+_ASSIGNEE = "A member of the facility who is to answer; null for nobody."
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """A PATCH field left out is unchanged: the document shows no default for it."""
+    schema.pop("default", None)
+
+
+class AnswerPutIn(Schema):
+    """The whole answer: every field is required, so nothing is emptied by leaving it out."""
+
+    revision: int = Field(description=_REVISION)
+    claim: str = Field(description=_CLAIM)
+    na_reason: str = Field(description=_NA_REASON)
+    narrative: str = Field(description="The facility's narrative.")
+    assignee_id: UUID | None = Field(description=_ASSIGNEE)
+
+
+class AnswerPatchIn(Schema):
+    """Part of an answer: only the fields sent change."""
+
+    revision: int = Field(description=_REVISION)
+    claim: str = Field(None, description=_CLAIM + " Unchanged when left out.", json_schema_extra=_no_default)
+    na_reason: str = Field(None, description=_NA_REASON + " Unchanged when left out.", json_schema_extra=_no_default)
+    narrative: str = Field(None, description="Unchanged when left out.", json_schema_extra=_no_default)
+    assignee_id: UUID | None = Field(
+        None, description=_ASSIGNEE + " Unchanged when left out.", json_schema_extra=_no_default
+    )
 
 
 class StaleOut(Schema):

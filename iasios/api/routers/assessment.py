@@ -84,7 +84,7 @@ class RequestOut(Schema):
     answered_at: datetime.datetime | None
 
 
-class AnswerIn(Schema):
+class EvidenceRequestAnswerIn(Schema):
     text: str = ""
     revision_ids: list[UUID] = []
 
@@ -317,7 +317,7 @@ def request_create(request: HttpRequest, assignment_id: UUID, body: RequestIn) -
 
 
 @router.post("/requests/{request_id}/answer", response={200: RequestOut, **ERRORS}, summary="Answer (facility)")
-def request_answer(request: HttpRequest, request_id: UUID, body: AnswerIn) -> dict[str, Any]:
+def request_answer(request: HttpRequest, request_id: UUID, body: EvidenceRequestAnswerIn) -> dict[str, Any]:
     evidence_request = access.get_visible_request_or_404(request.user, request_id)
     revisions = list(
         EvidenceRevision.objects.filter(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from iasios.api.api import ErrorOut
 from iasios.billing import access, selectors, services
 from iasios.billing.models import Invoice, InvoiceKind, InvoiceStatus
 from iasios.facilities.models import Facility
@@ -82,10 +83,6 @@ class PaymentIn(Schema):
 
 class CreditNoteIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
-
-
-class ErrorOut(Schema):
-    error: dict[str, Any]
 
 
 def _credit_note(note: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from iasios.api.api import ErrorOut
 from iasios.applications.models import Cycle
 from iasios.casereview import selectors, services
 from iasios.casereview.models import ProcedureLog, SampledCase, SampleDraw
@@ -26,10 +27,6 @@ from iasios.core.exports import csv_response
 from iasios.cycles.access import get_visible_cycle_or_404
 
 router = Router(tags=["case review"])
-
-
-class ErrorOut(Schema):
-    error: dict[str, Any]
 
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -117,7 +114,7 @@ class CaseReviewOut(Schema):
     sampled_cases: list[SampledCaseOut]
 
 
-class VerificationOut(Schema):
+class SampleVerificationOut(Schema):
     matches: bool
     log_hash_matches: bool
     algorithm_known: bool
@@ -131,14 +128,14 @@ class ExcludeIn(Schema):
     reason: str = Field(min_length=1, max_length=services.REASON_MAX_LENGTH)
 
 
-class AnswerIn(Schema):
+class CaseReviewAnswerIn(Schema):
     item: str = Field(description="Checklist item code.")
     answer: str = Field(description="yes, no, na, or an empty string to clear the answer.")
     note: str = Field("", max_length=services.NOTE_MAX_LENGTH)
 
 
 class ReviewIn(Schema):
-    answers: list[AnswerIn]
+    answers: list[CaseReviewAnswerIn]
     complication_grade: int | None = Field(None, ge=0, le=6, description="CIRSE grade 0–6.")
 
 
@@ -321,7 +318,7 @@ def draw(request: HttpRequest, cycle_id: UUID) -> Status[dict[str, Any]]:
     return Status(201, _draw(services.sample_draw(cycle=cycle, user=request.user)))
 
 
-@router.get("/cycles/{cycle_id}/verify", response={200: VerificationOut, **ERRORS}, summary="Verify the draw")
+@router.get("/cycles/{cycle_id}/verify", response={200: SampleVerificationOut, **ERRORS}, summary="Verify the draw")
 def verify(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
     result = selectors.verify_draw(_current_draw(cycle))

@@ -14,7 +14,7 @@ from iasios.certificates.models import Certificate
 router = Router(tags=["certificates"])
 
 
-class VerificationOut(Schema):
+class CertificateVerificationOut(Schema):
     number: str
     status: str
     facility_name: str
@@ -30,7 +30,7 @@ class VerificationOut(Schema):
 @router.get(
     "/verify/{token}",
     auth=None,
-    response={200: VerificationOut, 404: ErrorOut},
+    response={200: CertificateVerificationOut, 404: ErrorOut},
     summary="Verify a certificate: its award's live status",
     description="Public. `status` is valid, suspended, withdrawn, expired or superseded.",
 )

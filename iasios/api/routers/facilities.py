@@ -95,7 +95,7 @@ class CodeOut(Schema):
     code: str = Field(description="The new facility code; the previous one no longer works.")
 
 
-class ConfirmIn(Schema):
+class RegistrationConfirmIn(Schema):
     sponsor: str = Field("", max_length=200, description="A sponsor paying the enrolment invoice, if any.")
 
 
@@ -237,7 +237,7 @@ def join_request_decline(request: HttpRequest, pk: UUID, request_pk: UUID, paylo
     summary="Office: confirm a registration",
     description="The facility then awaits payment of its enrolment invoice, issued at once.",
 )
-def facility_confirm(request: HttpRequest, pk: UUID, payload: ConfirmIn) -> dict[str, Any]:
+def facility_confirm(request: HttpRequest, pk: UUID, payload: RegistrationConfirmIn) -> dict[str, Any]:
     facility = _visible(request, pk)
     updated = enrolment_confirm(facility=facility, actor=request.user, sponsor=payload.sponsor)
     return _facility_out(request.user, updated)
