@@ -176,6 +176,9 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
     if env_bool("DISABLE_RATE_LIMITS")
     else {
         "login_failed": "10/m/ip,5/5m/key",
+        # The signature at submission (password or code re-entered): 5 failures in 5 minutes per
+        # user (iasios.cycles.services.SIGNATURE_RATE_ACTION).
+        "submission_signature_failed": "5/5m/user",
         "signup": "20/m/ip",
         "reset_password": "20/m/ip,5/m/key",
     }

@@ -13,8 +13,10 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -82,21 +84,61 @@ def _check_may(name: str, cycle: Cycle, user: Any) -> None:
         raise NotPermitted(_("You may not do this."))
 
 
-def cycle_submit(*, cycle: Cycle, user: Any, declaration_accepted: bool, password: str = "", code: str = "") -> Dossier:
+# The signature's failures are rate-limited like the login's, through allauth's limiter: the rate
+# is `ACCOUNT_RATE_LIMITS[SIGNATURE_RATE_ACTION]` (settings: 5 failures in 5 minutes, per user).
+SIGNATURE_RATE_ACTION = "submission_signature_failed"
+
+
+class TooManyAttempts(Invalid):
+    """Too many wrong passwords or codes lately: the signature is not even checked (429)."""
+
+    status = 429
+    code = "too_many_attempts"
+
+
+def _signature_or_refuse(request: HttpRequest | None, user: Any, *, password: str, code: str) -> str | None:
+    """None when the signer proved it is them, else the field at fault. With a request, a signer
+    past the rate of failures is refused before the check, and each failure is counted."""
+    uses_code = bool(getattr(user, "has_mfa", False))
+    field = "code" if uses_code else "password"
+    if request is not None and not ratelimit.consume(request, action=SIGNATURE_RATE_ACTION, user=user, dry_run=True):
+        raise TooManyAttempts(
+            _("Too many wrong attempts at signing: wait a few minutes, then sign again. Nothing has been submitted."),
+            field=field,
+        )
+    if application_services.signature_check(user, password=password, code=code):
+        return None
+    if request is not None:
+        ratelimit.consume(request, action=SIGNATURE_RATE_ACTION, user=user)
+    return field
+
+
+def cycle_submit(
+    *,
+    cycle: Cycle,
+    user: Any,
+    declaration_accepted: bool,
+    password: str = "",
+    code: str = "",
+    request: HttpRequest | None = None,
+) -> Dossier:
     """Sign the declaration and submit (from draft, returned or amending): a new dossier revision is frozen.
 
     The first submission freezes revision 1; a resubmission after a return or an amendment round
     freezes the next number. Earlier revisions stay as they were. The dossier holds the case
-    review's snapshot at this moment.
+    review's snapshot at this moment. Pages and the API pass their `request`: the signature's
+    failures are then rate-limited per signer (`TooManyAttempts`, nothing submitted).
     """
     _check_may("submit", cycle, user)
-    uses_code = bool(getattr(user, "has_mfa", False))
     errors: dict[str, str] = {}
     if not declaration_accepted:
         errors["declaration"] = _("Tick the declaration to sign it.")
-    if not application_services.signature_check(user, password=password, code=code):
-        errors["code" if uses_code else "password"] = (
-            _("The code from your authenticator app is not right.") if uses_code else _("The password is not right.")
+    wrong = _signature_or_refuse(request, user, password=password, code=code)
+    if wrong is not None:
+        errors[wrong] = (
+            _("The code from your authenticator app is not right.")
+            if wrong == "code"
+            else _("The password is not right.")
         )
     if len(errors) == 1:
         [(field, message)] = errors.items()

@@ -122,6 +122,7 @@ def submit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
                 declaration_accepted=form.cleaned_data["declaration"],
                 password=form.cleaned_data.get("password", ""),
                 code=form.cleaned_data.get("code", ""),
+                request=request,
             )
             messages.success(request, _("Your application is submitted. The dossier is frozen."))
             return redirect("applications:dossier", cycle.pk)

@@ -90,11 +90,12 @@ def preflight(request: HttpRequest, cycle_id: UUID) -> dict[str, Any]:
 @router.post(
     "/cycles/{cycle_id}/submit",
     operation_id="iasios_api_routers_applications_submit",
-    response={201: DossierOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: DossierOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Sign the declaration and submit",
     description="The authorised representative only. `password` is their account password; a "
     "representative who uses an authenticator app gives its current `code` instead. "
-    "Freezes the dossier; the application becomes read-only.",
+    "Freezes the dossier; the application becomes read-only. After 5 wrong passwords or codes "
+    "within 5 minutes the signer gets 429 and must wait.",
 )
 def submit(request: HttpRequest, cycle_id: UUID, payload: SubmitIn) -> Status:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
@@ -104,6 +105,7 @@ def submit(request: HttpRequest, cycle_id: UUID, payload: SubmitIn) -> Status:
         declaration_accepted=payload.declaration,
         password=payload.password,
         code=payload.code,
+        request=request,
     )
     return Status(201, _dossier_out(dossier))
 
