@@ -251,6 +251,14 @@ def appeal_refusal(decision: Decision, today: date | None = None) -> str | None:
         return _("Only a decision that stands can be appealed.")
     if decision.appeals.exists():
         return _("An appeal against this decision has already been lodged.")
+    if decision.outcome == Outcome.AREAS_TO_AMEND:
+        # Upholding would send back to the committee a cycle the facility has moved on: refuse now.
+        latest = latest_dossier(decision.cycle)
+        if latest is not None and decision.dossier_sha256 and latest.sha256 != decision.dossier_sha256:
+            return _(
+                "The facility has already resubmitted its application after this decision (dossier revision "
+                "%(n)s), so the decision can no longer be appealed: the amended application is assessed instead."
+            ) % {"n": latest.number}
     deadline = appeal_deadline(decision)
     if deadline is not None and _today(today) > deadline:
         return _("The appeal window closed on %(date)s.") % {"date": date_format(deadline)}
