@@ -34,6 +34,10 @@ migrate: $(VENV)/.installed
 demo: setup
 	@$(PY) manage.py seed_demo
 
+# Links in mails, PDFs, QR codes and the registry exports point where the server listens
+# (SITE_URL is derived from HOST and PORT unless set); the demo's seeding sees them too.
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (task worker running alongside; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \

@@ -7,6 +7,7 @@ read through the small typed helpers below. README.md lists every variable.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -56,7 +57,17 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_url_from_env(environ: Mapping[str, str]) -> str:
+    """The address links point at: SITE_URL, or else where `make run` serves (HOST and PORT)."""
+    explicit = environ.get("SITE_URL", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    return f"http://{environ.get('HOST') or '127.0.0.1'}:{environ.get('PORT') or '8000'}"
+
+
+SITE_URL = site_url_from_env(os.environ)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,6 +119,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "iasios.accounts.middleware.StaffMfaRequiredMiddleware",
+    "iasios.site.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "iasios.urls"
@@ -186,9 +198,8 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "IO Accreditation")
 MFA_PASSKEY_LOGIN_ENABLED = False
-
-# Paths that only programme staff use; nobody reaches them before MFA is on.
-STAFF_PATH_PREFIXES = ("/office/", "/assessor/", "/committee/", "/admin/")
+# Programme staff cannot remove their last authenticator (the MFA rule itself: accounts/middleware.py).
+MFA_ADAPTER = "iasios.accounts.adapter.MFAAdapter"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 if env_str("EMAIL_HOST"):

@@ -6,9 +6,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from iasios.accounts.middleware import needs_mfa_setup
 from iasios.api.models import PersonalAccessToken, hash_token, new_raw_token
 from iasios.core.events import record_event
+from iasios.core.refusals import NotPermitted
 
 # last_used_at is refreshed at most this often, so each API call does not write a row.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -41,6 +44,9 @@ def token_authenticate(raw: str) -> Any | None:
     )
     if token is None:
         return None
+    if needs_mfa_setup(token.user):
+        # A token would let programme staff act without their second factor.
+        raise NotPermitted(_("Programme staff must turn on two-factor authentication before using the API."))
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -48,11 +48,69 @@ def test_superuser_without_a_role_also_needs_mfa(client: Client, db: Any) -> Non
     assert client.get("/admin/").status_code == 200
 
 
-def test_staff_without_mfa_still_reach_ordinary_pages(client: Client, db: Any) -> None:
+def test_staff_without_mfa_reach_the_set_up_and_public_pages_only(client: Client, db: Any) -> None:
+    # The rule follows the person: the dashboard and the profile wait for the second factor too.
     client.force_login(factories.make_staff(ProgrammeRoleName.OFFICE, mfa=False))
+    assert client.get(reverse("dashboard"))["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("profile"))["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("standards:browse")).status_code == 200
+
+
+def test_htmx_requests_of_staff_without_mfa_are_sent_to_the_set_up(client: Client, db: Any) -> None:
+    client.force_login(factories.make_staff(ProgrammeRoleName.OFFICE, mfa=False))
+    response = client.get(reverse("notifications:inbox"), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == reverse("mfa_activate_totp")
+    assert not response.content
+
+
+def test_people_without_a_programme_role_need_no_mfa(client: Client, db: Any) -> None:
+    client.force_login(factories.make_member(factories.make_facility()))
     assert client.get(reverse("dashboard")).status_code == 200
     assert client.get(reverse("profile")).status_code == 200
-    assert client.get(reverse("mfa_index")).status_code == 200
+
+
+class TestStaffKeepTheirLastAuthenticator:
+    def _log_in(self, client: Client, user: Any, secret: str) -> None:
+        client.post(reverse("account_login"), {"login": user.email, "password": factories.PASSWORD})
+        assert client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 302
+        # Turning the app off asks for the password again.
+        client.post(reverse("account_reauthenticate"), {"password": factories.PASSWORD})
+
+    def test_staff_cannot_deactivate_their_only_authenticator_app(self, client: Client, db: Any) -> None:
+        from allauth.mfa.models import Authenticator
+
+        staff = factories.make_staff(ProgrammeRoleName.COMMITTEE, mfa=False)
+        secret = factories.enable_totp(staff)
+        self._log_in(client, staff, secret)
+        response = client.post(reverse("mfa_deactivate_totp"))
+        assert response.status_code == 200
+        assert "last authenticator cannot be removed" in response.content.decode()
+        assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+        assert client.get("/committee/").status_code == 200
+
+    def test_people_without_a_programme_role_may_turn_it_off(self, client: Client, db: Any) -> None:
+        from allauth.mfa.models import Authenticator
+
+        member = factories.make_member(factories.make_facility())
+        secret = factories.enable_totp(member)
+        self._log_in(client, member, secret)
+        response = client.post(reverse("mfa_deactivate_totp"))
+        assert response.status_code == 302
+        assert not Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists()
+
+    def test_the_adapter_lets_staff_remove_recovery_codes_but_not_the_second_factor(self, db: Any) -> None:
+        from allauth.mfa.adapter import get_adapter
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+        staff = factories.make_staff(ProgrammeRoleName.OFFICE)
+        totp = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
+        codes = RecoveryCodes.activate(staff).instance
+        adapter = get_adapter()
+        assert not adapter.can_delete_authenticator(totp)
+        assert adapter.can_delete_authenticator(codes)
 
 
 def test_facility_staff_are_not_asked_for_mfa_and_get_403_on_staff_pages(client: Client, db: Any) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from iasios.accounts.middleware import NO_MFA_YET
 from iasios.accounts.models import User
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.accounts.services import RoleConflict, programme_role_grant, programme_role_revoke
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self.stdout.write(self.style.SUCCESS(f"{user.email} now holds the role {role}."))
             if not user.has_mfa:
-                self.stdout.write("They must turn on two-factor authentication before they can open any staff page.")
+                self.stdout.write(self.style.WARNING(str(NO_MFA_YET)))
         else:
             programme_role_revoke(user=user, role=role)
             self.stdout.write(self.style.SUCCESS(f"{user.email} no longer holds the role {role}."))
