@@ -10,7 +10,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -36,6 +38,16 @@ class DocumentedAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_errors(schema, ErrorOut)
         return schema
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        # Last: a path no operation matches (an id that is not a UUID, say) is a 404 in the error shape,
+        # not the site's HTML page.
+        return [*super()._get_urls(), re_path(r"^", _unknown_path)]
+
+
+@csrf_exempt  # token-authenticated like every operation: no CSRF page in front of the JSON 404
+def _unknown_path(request: HttpRequest) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
 
 
 api = DocumentedAPI(

@@ -198,6 +198,18 @@ def _has_error_property(document: dict[str, Any], ref: str) -> bool:
     return "error" in _component(document, ref).get("required", [])
 
 
+def test_the_log_upload_documents_the_plain_422_it_gives_for_unreadable_fields(
+    cycle: Cycle, cast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    response = _client(cast.contact).post(f"/api/v1/case-review/cycles/{cycle.pk}/log", {"period_start": "soon"})
+    assert response.status_code == 422
+    assert set(response.json()) == {"error"}  # no upload_id: nothing was uploaded
+    document, _seen = _document(monkeypatch)
+    schema = document["paths"]["/api/v1/case-review/cycles/{cycle_id}/log"]["post"]["responses"]["422"]["content"]
+    refs = [s.get("$ref") for s in schema["application/json"]["schema"].get("anyOf", [])]
+    assert "#/components/schemas/ErrorOut" in refs
+
+
 # ----------------------------------------------------------------------------- malformed multipart
 
 
@@ -215,6 +227,14 @@ def test_a_multipart_post_without_a_boundary_is_a_400_in_the_error_shape(
     assert response.status_code == 400, response.content
     body = response.json()
     assert set(body) == {"error"} and body["error"]["code"] == "bad_request" and body["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/facilities/not-a-uuid/members", "/api/v1/no-such-thing/1"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_path_no_operation_matches_is_a_404_in_the_error_shape(db: Any, path: str, method: str) -> None:
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "fields": []}}
 
 
 # ----------------------------------------------------------------------------- the docs page

@@ -252,11 +252,11 @@ def log_template(request: HttpRequest, cycle_id: UUID) -> HttpResponse:
 
 @router.post(
     "/cycles/{cycle_id}/log",
-    response={201: LogOut, 422: LogRefusedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: LogOut, 422: LogRefusedOut | ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Upload the procedure log (multipart)",
     description="Every row is validated; nothing is stored unless the whole file is clean. A refused file "
     "answers 422 with every problem and its row number. Replacing a log whose cases have reviews needs "
-    "discard_reviews=true (otherwise 409).",
+    "discard_reviews=true (otherwise 409). A request whose fields cannot be read answers 422 in the plain error shape.",
 )
 def log_upload(
     request: HttpRequest,
