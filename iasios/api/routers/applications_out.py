@@ -86,12 +86,13 @@ class AnswerPutIn(Schema):
 
 
 class AnswerPatchIn(Schema):
-    """Part of an answer: only the fields sent change."""
+    """Part of an answer: only the fields sent change (the router reads which were sent; the
+    defaults below are never written)."""
 
     revision: int = Field(description=_REVISION)
-    claim: str = Field(None, description=_CLAIM + " Unchanged when left out.", json_schema_extra=_no_default)
-    na_reason: str = Field(None, description=_NA_REASON + " Unchanged when left out.", json_schema_extra=_no_default)
-    narrative: str = Field(None, description="Unchanged when left out.", json_schema_extra=_no_default)
+    claim: str = Field("", description=_CLAIM + " Unchanged when left out.", json_schema_extra=_no_default)
+    na_reason: str = Field("", description=_NA_REASON + " Unchanged when left out.", json_schema_extra=_no_default)
+    narrative: str = Field("", description="Unchanged when left out.", json_schema_extra=_no_default)
     assignee_id: UUID | None = Field(
         None, description=_ASSIGNEE + " Unchanged when left out.", json_schema_extra=_no_default
     )
