@@ -77,9 +77,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def has_mfa(self) -> bool:
-        from allauth.mfa.models import Authenticator
+        from iasios.accounts.adapter import SECOND_FACTOR_TYPES
 
-        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+        return self.authenticator_set.filter(type__in=SECOND_FACTOR_TYPES).exists()  # type: ignore[attr-defined]
 
 
 class ProgrammeRole(models.Model):

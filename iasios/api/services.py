@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from iasios.accounts.middleware import needs_mfa_setup
+from iasios.accounts.adapter import SECOND_FACTOR_TYPES
+from iasios.accounts.models import ProgrammeRole
 from iasios.api.models import PersonalAccessToken, hash_token, new_raw_token
 from iasios.core.events import record_event
 from iasios.core.refusals import NotPermitted
@@ -35,16 +38,23 @@ def token_revoke(*, token: PersonalAccessToken, user: Any) -> None:
 
 
 def token_authenticate(raw: str) -> Any | None:
-    """The active user a raw token belongs to, or None."""
+    """The active user a raw token belongs to, or None; refused for programme staff without MFA."""
     token = (
         PersonalAccessToken.objects.active()
         .select_related("user")
         .filter(token_hash=hash_token(raw), user__is_active=True)
+        # Whether the owner is programme staff and has a second factor, in the same query.
+        .annotate(
+            owner_is_staff=Exists(ProgrammeRole.objects.filter(user=OuterRef("user"))),
+            owner_has_mfa=Exists(Authenticator.objects.filter(user=OuterRef("user"), type__in=SECOND_FACTOR_TYPES)),
+        )
         .first()
     )
     if token is None:
         return None
-    if needs_mfa_setup(token.user):
+    user = token.user
+    user.__dict__.update(has_mfa=token.owner_has_mfa)  # the owner's cached `has_mfa`, known now
+    if (token.owner_is_staff or user.is_superuser) and not token.owner_has_mfa:  # type: ignore[attr-defined]
         # A token would let programme staff act without their second factor.
         raise NotPermitted(_("Programme staff must turn on two-factor authentication before using the API."))
     now = timezone.now()
