@@ -6,8 +6,10 @@ The rules (docs/decisions/0010-assessment.md says why):
    it does not apply to this service). A requirement without a consolidated rating counts as
    not met: nothing is assumed in the facility's favour.
 2. Every core requirement met and the case review complete → **accredited**, unless rule 3.
-3. A re-certification of a facility that completed a full term, with every core and every
-   extended requirement met and the case review complete → **centre of excellence**.
+3. A re-certification of a facility that holds an accredited award in force, with every core
+   and every extended requirement met and the case review complete → **centre of excellence**
+   (its award starts when the current one ends, so only after the full term; the award fact is
+   the caller's, docs/decisions/0018-award-succession.md).
 4. Otherwise, any core requirement *not met* (at all) → **not accredited**.
 5. Otherwise (every unmet core requirement is at least partly met, or only the case review
    is incomplete) → **areas to amend**.
@@ -56,8 +58,9 @@ def propose_outcome(
     *,
     case_review_complete: bool,
     recertification: bool,
-    full_term_completed: bool,
+    accredited_award_in_force: bool,
 ) -> RuleResult:
+    excellence_possible = recertification and accredited_award_in_force
     rows = list(ratings)
     flagged = tuple(r.requirement_id for r in rows if r.rating not in COUNTS_AS_MET)
     core = [r for r in rows if r.core]
@@ -67,14 +70,17 @@ def propose_outcome(
     core_not_met = [r for r in core if r.rating not in COUNTS_AS_MET and r.rating != PARTLY_MET]
 
     if core_met and case_review_complete:
-        if recertification and full_term_completed and extended_met:
+        if excellence_possible and extended_met:
             return RuleResult(
                 CENTRE_OF_EXCELLENCE,
                 flagged,
-                (_("every core and extended requirement met"), _("re-certification after a full term")),
+                (
+                    _("every core and extended requirement met"),
+                    _("re-certification of a centre holding an accredited award in force"),
+                ),
             )
         reasons = [_("every core requirement met"), _("case review complete")]
-        if recertification and full_term_completed and not extended_met:
+        if excellence_possible and not extended_met:
             reasons.append(_("not every extended requirement met: no centre of excellence"))
         return RuleResult(ACCREDITED, flagged, tuple(reasons))
     if core_not_met:

@@ -517,11 +517,12 @@ def case_review_complete(cycle: Cycle) -> bool:
     return casereview_selectors.case_review_status(cycle).complete
 
 
-def recommendation_for(cycle: Cycle, *, full_term_completed: bool) -> Recommendation:
+def recommendation_for(cycle: Cycle, *, accredited_award_in_force: bool) -> Recommendation:
     """The recommendation of the current round.
 
-    `full_term_completed`: has the facility completed a full award term? A fact of the awards
-    (the decisions app, above this one), given by the caller; it counts on a re-certification only.
+    `accredited_award_in_force`: does the facility hold an accredited award in force? A fact of
+    the awards (the decisions app, above this one), given by the caller; it counts on a
+    re-certification only (Centre of Excellence).
     """
     requirements = requirements_of(cycle)
     consolidated = consolidated_ratings(cycle)
@@ -530,7 +531,7 @@ def recommendation_for(cycle: Cycle, *, full_term_completed: bool) -> Recommenda
         [rules.RatedRequirement(r.pk, r.core, consolidated.get(r.pk)) for r in requirements],
         case_review_complete=case_review_complete(cycle),
         recertification=recertification,
-        full_term_completed=recertification and full_term_completed,
+        accredited_award_in_force=recertification and accredited_award_in_force,
     )
     override = OutcomeOverride.objects.filter(cycle=cycle).first()
     ready = _ready(cycle, requirements, consolidated)

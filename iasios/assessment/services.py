@@ -537,16 +537,16 @@ def consolidated_ratings_record(
 
 
 def outcome_override(
-    *, cycle: Cycle, actor: Any, outcome: str, reason: str, full_term_completed: bool
+    *, cycle: Cycle, actor: Any, outcome: str, reason: str, accredited_award_in_force: bool
 ) -> OutcomeOverride | None:
     """Change the proposed outcome, only with a reason; choosing the rule engine's proposal clears it.
 
-    `full_term_completed` is the fact the rule engine needs (see selectors.recommendation_for).
+    `accredited_award_in_force` is the fact the rule engine needs (see selectors.recommendation_for).
     """
     _require_office(actor)
     if outcome not in Outcome.values:
         raise Invalid(_("Choose one of the offered outcomes."), field="outcome")
-    proposed = selectors.recommendation_for(cycle, full_term_completed=full_term_completed).proposed_outcome
+    proposed = selectors.recommendation_for(cycle, accredited_award_in_force=accredited_award_in_force).proposed_outcome
     with transaction.atomic():
         if outcome == proposed:
             deleted, _rows = OutcomeOverride.objects.filter(cycle=cycle).delete()

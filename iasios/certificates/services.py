@@ -18,11 +18,14 @@ def certificate_number(year: int, sequence: int) -> str:
 
 @transaction.atomic
 def certificate_issue(*, award: Award) -> Certificate:
-    """The award's certificate, numbered gaplessly within the year of issue (the award's start)."""
+    """The award's certificate, issued with the award (on the decision's date) and numbered
+    gaplessly within the year of issue. It shows the award's term: an award granted by a
+    re-certification may start later, the day after the current one ends."""
     existing = Certificate.objects.filter(award=award).first()
     if existing is not None:
         return existing
-    year = award.valid_from.year
+    issued_on = award.decision.decided_on or award.valid_from
+    year = issued_on.year
     sequence = next_number(SERIES, year)
     facility = award.facility
     certificate = Certificate.objects.create(
@@ -37,7 +40,7 @@ def certificate_issue(*, award: Award) -> Certificate:
         level=award.level,
         valid_from=award.valid_from,
         valid_until=award.valid_until,
-        issued_on=award.valid_from,
+        issued_on=issued_on,
     )
     record_event(obj=certificate, action="issue", data={"number": certificate.number, "award": str(award.pk)})
     return certificate

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET
 from iasios.certificates.documents import certificate_pdf, seal_svg
 from iasios.certificates.models import Certificate
 from iasios.core.pdf import pdf_response
+from iasios.decisions import selectors as decision_selectors
 from iasios.decisions.access import get_visible_award_or_404
-from iasios.decisions.models import AwardStatus
+from iasios.decisions.models import CURRENT_AWARD_STATES, AwardStatus
 from iasios.decisions.seals import SEAL_LEVEL_NAMES
 from iasios.facilities.countries import country_name
 
@@ -26,11 +27,16 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     certificate = Certificate.objects.select_related("award__facility").filter(token=token).first()
     if certificate is None:
         raise Http404
+    award = certificate.award
+    # The current award names the next one as decided; the next one names the award in force until it starts.
+    current = decision_selectors.current_award(award.facility) if award.is_pending else None
     context = {
         "certificate": certificate,
-        "award": certificate.award,
+        "award": award,
         "country": country_name(certificate.country),
         "statuses": AwardStatus,
+        "next_award": decision_selectors.next_award(award.facility) if award.status in CURRENT_AWARD_STATES else None,
+        "current_award": current,
     }
     response = render(request, "certificates/verify.html", context)
     response["X-Robots-Tag"] = "noindex"

@@ -8,7 +8,9 @@ cycle's transitions (`iasios.cycles.services`) and the certificates app:
   takes the decision (`decision_take`).
 - `decision_take`: the decision is recorded, the cycle is decided; an awarding outcome grants
   the award with its certificate; "areas to amend" reopens the cycle for those areas.
-- `award_grant`: the award, its certificate, and the mail that brings both.
+- `award_grant`: the award, its certificate, and the mail that brings both (a re-certification's
+  award may start later, the day after the current one ends: its certificate is issued now,
+  valid from that day).
 - `appeal_decide`: the panel's finding; an upheld appeal sends the cycle back to the committee,
   where a new round opens without the members who voted.
 
@@ -42,13 +44,18 @@ def vote_cast(
     areas: str = "",
     today: date | None = None,
 ) -> Vote:
-    """Record (or change) a member's vote in the cycle's open round; take the decision when it is due."""
+    """Record (or change) a member's vote in the cycle's open round; take the decision when it is due.
+
+    The outcome must be one the cycle allows (`decisions.selectors.allowed_outcomes`); the service
+    refuses the others with the reason, on the field "outcome".
+    """
+    today = today or timezone.localdate()
     vote = decision_services.vote_record(
-        cycle=cycle, member=member, outcome=outcome, comment=comment, conditions=conditions, areas=areas
+        cycle=cycle, member=member, outcome=outcome, comment=comment, conditions=conditions, areas=areas, today=today
     )
     decided = decision_services.round_outcome(vote.decision)
     if decided is not None:
-        decision_take(decision=vote.decision, outcome=decided, today=today or timezone.localdate())
+        decision_take(decision=vote.decision, outcome=decided, today=today)
     return vote
 
 

@@ -183,7 +183,7 @@ def recommendation(request: HttpRequest, cycle_id: Any) -> HttpResponse:
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
-                full_term_completed=decision_selectors.full_term_completed(cycle.facility),
+                accredited_award_in_force=decision_selectors.award_in_force(cycle.facility) is not None,
             )
             messages.success(request, _("Recommendation saved."))
     else:
@@ -214,7 +214,7 @@ def cycle_file(request: HttpRequest, cycle_id: uuid.UUID) -> HttpResponse:
         if mine
         else None
     )
-    form = VoteForm(request.POST or None, initial=initial)
+    form = VoteForm(request.POST or None, initial=initial, outcomes=decision_selectors.allowed_outcomes(cycle))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -239,6 +239,8 @@ def cycle_file(request: HttpRequest, cycle_id: uuid.UUID) -> HttpResponse:
             "voting_open": voting_open,
             "quorum": decision_selectors.programme_settings_for(cycle).committee_quorum,
             "form": form,
+            # Why Centre of Excellence is not among the choices, when it is not.
+            "excellence_refusal": decision_selectors.centre_of_excellence_refusal(cycle),
             **decision_selectors.committee_file(cycle),
         },
         status=status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -25,6 +26,15 @@ class VoteForm(forms.Form):
         max_length=300,
         help_text=_("For “areas to amend”: requirement references beyond those the assessors flagged, e.g. “1c 4b”."),
     )
+
+    def __init__(self, *args: Any, outcomes: Iterable[str] | None = None, **kwargs: Any) -> None:
+        """`outcomes`: the ones the cycle allows (`selectors.allowed_outcomes`); only those are offered."""
+        super().__init__(*args, **kwargs)
+        if outcomes is not None:
+            offered = set(outcomes)
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in Outcome.choices if value in offered
+            ]
 
 
 class AppealForm(forms.Form):

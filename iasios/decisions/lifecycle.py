@@ -3,9 +3,10 @@
 Decision: voting → decided (system, when a quorum agrees) → set_aside (system, upheld appeal).
 Corrective action: open → verified (office, with a note).
 Appeal: lodged → upheld | dismissed (a committee member who took no part in the decision).
-Award: valid ⇄ suspended (office, with a reason); valid | suspended → withdrawn (office, reason);
-valid | suspended → expired (system, past the end); valid | suspended → superseded (system, when
-the facility's next award is granted).
+Award: valid ⇄ suspended (office, with a reason); pending | valid | suspended → withdrawn (office,
+reason); valid | suspended → expired (system, past the end); valid | suspended → superseded
+(system, when the facility's next award comes into force); pending → valid (system, on its start
+date: a re-certification's award waits for the current one to end).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ APPEAL_LIFECYCLE: StateMachine[Appeal] = StateMachine(
 )
 
 _CURRENT = {AwardStatus.VALID, AwardStatus.SUSPENDED}
+_STANDING = {*_CURRENT, AwardStatus.PENDING}
 
 AWARD_LIFECYCLE: StateMachine[Award] = StateMachine(
     model=Award,
@@ -94,7 +96,7 @@ AWARD_LIFECYCLE: StateMachine[Award] = StateMachine(
         ),
         Transition(
             "withdraw",
-            _CURRENT,
+            _STANDING,
             AwardStatus.WITHDRAWN,
             who=_award_office,
             needs_reason=True,
@@ -102,8 +104,9 @@ AWARD_LIFECYCLE: StateMachine[Award] = StateMachine(
             effects=(_notify_award_change,),
         ),
         Transition("expire", _CURRENT, AwardStatus.EXPIRED, who=system_only, label="expire"),
-        Transition("supersede", _CURRENT, AwardStatus.SUPERSEDED, who=system_only, label="supersede"),
+        Transition("supersede", _STANDING, AwardStatus.SUPERSEDED, who=system_only, label="supersede"),
+        Transition("start", {AwardStatus.PENDING}, AwardStatus.VALID, who=system_only, label="come into force"),
         # An award granted by a decision later set aside on appeal: the system withdraws it.
-        Transition("set_aside", _CURRENT, AwardStatus.WITHDRAWN, who=system_only, label="withdraw on appeal"),
+        Transition("set_aside", _STANDING, AwardStatus.WITHDRAWN, who=system_only, label="withdraw on appeal"),
     ],
 )

@@ -189,6 +189,9 @@ class AwardLevel(models.TextChoices):
 
 
 class AwardStatus(models.TextChoices):
+    # Granted by a re-certification while the current award runs: it starts the day after that
+    # one ends (docs/decisions/0018-award-succession.md).
+    PENDING = "pending", _("Not yet in force")
     VALID = "valid", _("Valid")
     SUSPENDED = "suspended", _("Suspended")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -198,6 +201,8 @@ class AwardStatus(models.TextChoices):
 
 # An award in one of these states is the facility's current award; there is at most one.
 CURRENT_AWARD_STATES = frozenset({AwardStatus.VALID, AwardStatus.SUSPENDED})
+# A granted award that has not ended or been taken back: the current one and the next one.
+STANDING_AWARD_STATES = CURRENT_AWARD_STATES | {AwardStatus.PENDING}
 
 
 class Award(BaseModel):
@@ -224,7 +229,14 @@ class Award(BaseModel):
                 condition=Q(status__in=[AwardStatus.VALID, AwardStatus.SUSPENDED]),
                 name="one_current_award_per_facility",
             ),
+            models.UniqueConstraint(
+                fields=["facility"], condition=Q(status=AwardStatus.PENDING), name="one_pending_award_per_facility"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.facility} · {self.get_level_display()} · {self.valid_from:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AwardStatus.PENDING

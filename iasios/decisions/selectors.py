@@ -1,7 +1,9 @@
 """Reads of decisions, appeals and awards, including what the apps above ask of this one.
 
 `current_award`, `full_term_completed` and `recertification_open` are asked by the cycles app;
-`recommendation_for` is the assessment's recommendation with the award fact its rule engine needs.
+`allowed_outcomes` is what a cycle's decision may be (the vote form, the API and the vote service
+ask it); `recommendation_for` is the assessment's recommendation with the award fact its rule
+engine needs.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from iasios.applications.models import Cycle, CycleKind, CycleStatus
 from iasios.applications.selectors import latest_dossier
@@ -28,6 +31,7 @@ from iasios.decisions.models import (
     CorrectiveAction,
     Decision,
     DecisionStatus,
+    Outcome,
     Vote,
 )
 from iasios.facilities.models import Facility
@@ -59,6 +63,57 @@ def current_award(facility: Facility) -> Award | None:
     )
 
 
+def next_award(facility: Facility) -> Award | None:
+    """The facility's award granted by a re-certification that has not started yet (at most one)."""
+    return Award.objects.filter(facility=facility, status=AwardStatus.PENDING).first()
+
+
+def award_in_force(facility: Facility, today: date | None = None) -> Award | None:
+    """The facility's accredited award in force on `today`: valid (not suspended) and within its term."""
+    today = today or timezone.localdate()
+    return Award.objects.filter(
+        facility=facility, status=AwardStatus.VALID, valid_from__lte=today, valid_until__gte=today
+    ).first()
+
+
+def _excellence_refusal(kind: str, in_force: bool) -> str | None:
+    if kind != CycleKind.RECERTIFICATION:
+        return _("Centre of Excellence is possible only in a re-certification, not in a first application.")
+    if not in_force:
+        return _("Centre of Excellence is possible only for a centre that holds an accredited award in force.")
+    return None
+
+
+def _allowed(kind: str, in_force: bool) -> list[str]:
+    refused = _excellence_refusal(kind, in_force) is not None
+    return [outcome for outcome in Outcome.values if not (refused and outcome == Outcome.CENTRE_OF_EXCELLENCE)]
+
+
+def centre_of_excellence_refusal(cycle: Cycle, today: date | None = None) -> str | None:
+    """Why the cycle's decision cannot be Centre of Excellence, or None when it can.
+
+    Centre of Excellence is an outcome only of a re-certification of a centre that holds an
+    accredited award in force (DOMAIN §2.9); the new award then starts when that one ends, so the
+    seal is in force only after the full term.
+    """
+    in_force = cycle.kind == CycleKind.RECERTIFICATION and award_in_force(cycle.facility, today) is not None
+    return _excellence_refusal(cycle.kind, in_force)
+
+
+def allowed_outcomes(cycle: Cycle, today: date | None = None) -> list[str]:
+    """The outcomes the committee may decide on the cycle, in the order of `Outcome`."""
+    return _allowed(cycle.kind, centre_of_excellence_refusal(cycle, today) is None)
+
+
+def outcome_refusal(cycle: Cycle, outcome: str, today: date | None = None) -> str | None:
+    """Why `outcome` cannot be the cycle's decision, or None when it can."""
+    if outcome not in Outcome.values:
+        return _("Choose one of the outcomes.")
+    if outcome == Outcome.CENTRE_OF_EXCELLENCE:
+        return centre_of_excellence_refusal(cycle, today)
+    return None
+
+
 def awards_of(facility: Facility) -> QuerySet[Award]:
     return Award.objects.filter(facility=facility).order_by("-valid_from", "-created_at")
 
@@ -82,11 +137,12 @@ def full_term_completed(facility: Facility, today: date | None = None) -> bool:
     return False
 
 
-def recommendation_for(cycle: Cycle) -> assessment_selectors.Recommendation:
-    """The assessment's recommendation as the committee reads it. On a re-certification the rule
-    engine asks whether the facility completed a full award term: an award fact, known here."""
-    full_term = cycle.kind == CycleKind.RECERTIFICATION and full_term_completed(cycle.facility)
-    return assessment_selectors.recommendation_for(cycle, full_term_completed=full_term)
+def recommendation_for(cycle: Cycle, today: date | None = None) -> assessment_selectors.Recommendation:
+    """The assessment's recommendation as the committee reads it (on `today`: the decision's date
+    when one is taken). The rule engine asks whether the facility holds an accredited award in
+    force: an award fact, known here."""
+    in_force = award_in_force(cycle.facility, today) is not None
+    return assessment_selectors.recommendation_for(cycle, accredited_award_in_force=in_force)
 
 
 def recertification_opens_on(award: Award) -> date:
@@ -123,6 +179,7 @@ class QueueRow:
     votes: int
     my_vote: Vote | None
     excluded: bool
+    allowed_outcomes: list[str]
 
 
 def committee_queue(user: Any) -> list[QueueRow]:
@@ -146,6 +203,15 @@ def committee_queue(user: Any) -> list[QueueRow]:
         decision__status=DecisionStatus.SET_ASIDE, decision__cycle__status=CycleStatus.WITH_COMMITTEE
     ).values_list("decision__cycle_id", "member_id"):
         set_aside_voters.setdefault(cycle_id, set()).add(member_id)
+    today = timezone.localdate()
+    in_force = set(
+        Award.objects.filter(
+            facility__cycles__status=CycleStatus.WITH_COMMITTEE,
+            status=AwardStatus.VALID,
+            valid_from__lte=today,
+            valid_until__gte=today,
+        ).values_list("facility_id", flat=True)
+    )
     rows = []
     for cycle in cycles:
         decision = cycle.open_rounds[0] if cycle.open_rounds else None
@@ -159,6 +225,7 @@ def committee_queue(user: Any) -> list[QueueRow]:
                 votes=len(votes),
                 my_vote=mine,
                 excluded=user.pk in set_aside_voters.get(cycle.pk, set()),
+                allowed_outcomes=_allowed(cycle.kind, cycle.facility_id in in_force),
             )
         )
     return rows

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -27,7 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from iasios.applications.models import Cycle, CycleStatus, EvidenceDocument
+from iasios.applications.models import Cycle, CycleKind, CycleStatus, EvidenceDocument
 from iasios.applications.selectors import latest_dossier
 from iasios.core.events import record_event
 from iasios.core.refusals import Conflict, Invalid, NotPermitted
@@ -38,9 +39,11 @@ from iasios.decisions.lifecycle import ACTION_LIFECYCLE, APPEAL_LIFECYCLE, AWARD
 from iasios.decisions.models import (
     AWARDING_OUTCOMES,
     CURRENT_AWARD_STATES,
+    STANDING_AWARD_STATES,
     Appeal,
     Award,
     AwardLevel,
+    AwardStatus,
     CorrectiveAction,
     Decision,
     DecisionStatus,
@@ -118,16 +121,20 @@ def vote_record(
     comment: str = "",
     conditions: str = "",
     areas: str = "",
+    today: date | None = None,
 ) -> Vote:
     """Record (or change) a member's vote in the cycle's open round.
 
+    The outcome must be one the cycle allows on `today` (`selectors.allowed_outcomes`: Centre of
+    Excellence only in a re-certification of a centre holding an accredited award in force).
     Whether the vote takes the decision is `round_outcome`; `iasios.cycles.committee.vote_cast`
     asks it and takes the decision with what follows from it.
     """
     if not is_committee(member):
         raise NotPermitted(_("Only committee members vote."))
-    if outcome not in Outcome.values:
-        raise Invalid(_("Choose one of the outcomes."), field="outcome")
+    refusal = selectors.outcome_refusal(cycle, outcome, _today(today))
+    if refusal is not None:
+        raise Invalid(refusal, field="outcome")
     decision = decision_round_open(cycle=cycle)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not can_vote(member, decision):
@@ -167,8 +174,13 @@ def decision_record(*, decision: Decision, outcome: str, today: date) -> tuple[D
     Returns the decision and its areas to amend (requirement ids, the flagged ones first).
     """
     cycle = decision.cycle
+    # Votes cast earlier may name an outcome the cycle no longer allows (the award was suspended
+    # since): the members change their votes first.
+    refusal = selectors.outcome_refusal(cycle, outcome, today)
+    if refusal is not None:
+        raise Conflict(refusal)
     dossier = latest_dossier(cycle)
-    recommendation = selectors.recommendation_for(cycle)
+    recommendation = selectors.recommendation_for(cycle, today)
     winning = list(decision.votes.filter(outcome=outcome).order_by("created_at"))
     conditions = list(dict.fromkeys(line for vote in winning for line in _lines(vote.conditions)))
     areas: list[Any] = []
@@ -308,7 +320,7 @@ def appeal_decide(*, appeal: Appeal, member: Any, upheld: bool, reasons: str, to
         decision = Decision.objects.get(pk=appeal.decision_id)
         why = set_aside_reason(reasons)
         DECISION_LIFECYCLE.apply(decision, "set_aside", reason=why)
-        for award in Award.objects.filter(decision=decision, status__in=CURRENT_AWARD_STATES):
+        for award in Award.objects.filter(decision=decision, status__in=STANDING_AWARD_STATES):
             AWARD_LIFECYCLE.apply(
                 award, "set_aside", reason=why, changes={"status_changed_on": day, "status_reason": why}
             )
@@ -328,32 +340,44 @@ def set_aside_reason(reasons: str) -> str:
 def award_grant(*, decision: Decision) -> Award:
     """The award of an accredited or centre-of-excellence decision.
 
-    The facility's previous award, if still current, is superseded first: at most one award
-    is current (a database constraint backs this). Its certificate and the mail that brings
-    both are added on top (`iasios.cycles.committee.award_grant`).
+    In a re-certification decided while the facility's current award runs, the new award starts
+    the day after that one ends (no overlap, no gap): it is kept as not yet in force ("pending")
+    and `award_sweep` brings it into force on its start date, superseding the current one.
+    Otherwise it starts on the decision's date and supersedes any current award at once: at most
+    one award is current and at most one is pending (database constraints back both).
+    Its certificate and the mail that brings both are added on top (`iasios.cycles.committee.award_grant`).
     """
     if decision.outcome not in AWARDING_OUTCOMES or decision.decided_on is None:
         raise Conflict(_("Only an accredited or centre-of-excellence decision grants an award."))
     cycle = decision.cycle
     facility = cycle.facility
-    for previous in Award.objects.select_for_update().filter(facility=facility, status__in=CURRENT_AWARD_STATES):
-        AWARD_LIFECYCLE.apply(
-            previous,
-            "supersede",
-            reason=_("Superseded by the award of %(date)s.") % {"date": decision.decided_on.isoformat()},
-            changes={"status_changed_on": decision.decided_on},
-        )
+    decided_on = decision.decided_on
+    reason = _("Superseded by the award of %(date)s.") % {"date": decided_on.isoformat()}
+    standing = list(Award.objects.select_for_update().filter(facility=facility, status__in=STANDING_AWARD_STATES))
+    running = next(
+        (a for a in standing if a.status in CURRENT_AWARD_STATES and a.valid_until >= decided_on),
+        None,
+    )
+    succeeds = cycle.kind == CycleKind.RECERTIFICATION and running is not None
+    for previous in standing:
+        # A pending award is replaced by this newer decision; a current one only when this award starts now.
+        if previous.status == AwardStatus.PENDING or not succeeds:
+            AWARD_LIFECYCLE.apply(previous, "supersede", reason=reason, changes={"status_changed_on": decided_on})
+    starts = running.valid_until + timedelta(days=1) if succeeds and running is not None else decided_on
     validity = programme_settings_for(cycle).award_validity_months
     award = Award.objects.create(
         facility=facility,
         cycle=cycle,
         decision=decision,
         level=AwardLevel(decision.outcome),
-        valid_from=decision.decided_on,
-        valid_until=add_months(decision.decided_on, validity),
-        status_changed_on=decision.decided_on,
+        valid_from=starts,
+        valid_until=add_months(starts, validity),
+        status=AwardStatus.PENDING if succeeds else AwardStatus.VALID,
+        status_changed_on=decided_on,
     )
-    record_event(obj=award, action="grant", to_state=award.status, data={"level": award.level})
+    record_event(
+        obj=award, action="grant", to_state=award.status, data={"level": award.level, "starts": starts.isoformat()}
+    )
     return award
 
 
@@ -379,17 +403,65 @@ def award_withdraw(*, award: Award, actor: Any, reason: str, today: date | None 
     return _award_change(award, "withdraw", actor, reason, today)
 
 
-def award_sweep(*, today: date | None = None) -> list[Award]:
-    """Expire every current award whose term has ended. Idempotent: expired awards are not current."""
+@dataclass
+class AwardSweep:
+    """What one run of `award_sweep` changed."""
+
+    expired: list[Award] = field(default_factory=list)
+    superseded: list[Award] = field(default_factory=list)
+    started: list[Award] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            *(f"award {a.pk} expired" for a in self.expired),
+            *(f"award {a.pk} superseded" for a in self.superseded),
+            *(f"award {a.pk} in force" for a in self.started),
+            f"awards: {len(self.expired)} expired, {len(self.superseded)} superseded, {len(self.started)} in force",
+        ]
+
+
+@transaction.atomic
+def award_sweep(*, today: date | None = None) -> AwardSweep:
+    """On `today`: every current award whose term has ended goes (superseded when the facility's
+    next award starts now, else expired), then every pending award whose start has come is in
+    force. Idempotent: a second run finds nothing to change.
+    """
     day = _today(today)
-    expired = []
-    for award in Award.objects.filter(status__in=CURRENT_AWARD_STATES, valid_until__lt=day):
-        expired.append(
+    result = AwardSweep()
+    starting = {
+        a.facility_id: a
+        for a in Award.objects.select_for_update().filter(status=AwardStatus.PENDING, valid_from__lte=day)
+    }
+    for award in Award.objects.select_for_update().filter(status__in=CURRENT_AWARD_STATES, valid_until__lt=day):
+        successor = starting.get(award.facility_id)
+        if successor is not None:
+            result.superseded.append(
+                AWARD_LIFECYCLE.apply(
+                    award,
+                    "supersede",
+                    reason=_("The term ended on %(date)s; the next award is in force.")
+                    % {"date": award.valid_until.isoformat()},
+                    changes={"status_changed_on": successor.valid_from},
+                )
+            )
+        else:
+            result.expired.append(
+                AWARD_LIFECYCLE.apply(
+                    award,
+                    "expire",
+                    reason=_("The term ended on %(date)s.") % {"date": award.valid_until.isoformat()},
+                    changes={"status_changed_on": day},
+                )
+            )
+    for award in starting.values():
+        if Award.objects.filter(facility_id=award.facility_id, status__in=CURRENT_AWARD_STATES).exists():
+            continue  # the current award still runs (it never ends before its successor starts)
+        result.started.append(
             AWARD_LIFECYCLE.apply(
                 award,
-                "expire",
-                reason=_("The term ended on %(date)s.") % {"date": award.valid_until.isoformat()},
-                changes={"status_changed_on": day},
+                "start",
+                reason=_("The term began on %(date)s.") % {"date": award.valid_from.isoformat()},
+                changes={"status_changed_on": award.valid_from},
             )
         )
-    return expired
+    return result

@@ -1,6 +1,7 @@
 """Demo applications past submission: in assessment, with the committee, returned, amending,
-and decided ones giving an accredited centre, a centre of excellence, a suspended award and an
-expired one, so the registry and verification pages have something to show.
+and decided ones giving an accredited centre, a centre of excellence (re-certified after a full
+term: its first award superseded by the one that started the day after it ended), a suspended
+award and an expired one, so the registry and verification pages have something to show.
 
 Everything goes through the services. Decisions in the past are taken with the `today` the
 decisions services accept, so award dates fall where a real history would put them.
@@ -108,11 +109,12 @@ def current_award(facility: Facility) -> Award | None:
     return Award.objects.filter(facility=facility).order_by("-valid_from").first()
 
 
-def recertify(facility: Facility, representative: User, panel: Panel, *, aim: str) -> Cycle:
-    """Start a re-certification, confirm every carried-over answer and submit it again."""
+def recertify(facility: Facility, representative: User, panel: Panel, *, aim: str, on: date | None = None) -> Cycle:
+    """Start a re-certification (on `on`, inside the window), confirm every carried-over answer
+    and complete the case review."""
     from iasios.demo.cycles import complete_case_review
 
-    cycle = cycle_services.cycle_start_recertification(facility=facility, user=representative, aim=aim)
+    cycle = cycle_services.cycle_start_recertification(facility=facility, user=representative, aim=aim, today=on)
     applications.answers_confirm(
         cycle=cycle, user=representative, answer_ids=list(cycle.answers.values_list("pk", flat=True))
     )
@@ -158,12 +160,17 @@ def advance(cycle: Cycle, stage: str, panel: Panel, representative: User, passwo
         decide(cycle, panel, "accredited", on=months_ago(50))
         decisions.award_sweep()
     elif stage == "excellence":
+        # A full term first: accredited 54 months ago (so the award ended about six months ago);
+        # the re-certification, started in its last year, was decided four months before it
+        # ended; the Centre of Excellence award started the day after it ended, and the sweep
+        # brought it into force (the first one superseded).
         to_committee(cycle, panel)
-        decide(cycle, panel, "accredited", on=months_ago(40))
-        second = recertify(cycle.facility, representative, panel, aim="centre_of_excellence")
+        decide(cycle, panel, "accredited", on=months_ago(54))
+        second = recertify(cycle.facility, representative, panel, aim="centre_of_excellence", on=months_ago(16))
         cycle_services.cycle_submit(cycle=second, user=representative, declaration_accepted=True, password=password)
         to_committee(second, panel)
-        decide(second, panel, "centre_of_excellence")
+        decide(second, panel, "centre_of_excellence", on=months_ago(10))
+        decisions.award_sweep()
         cycle = second
     cycle.refresh_from_db()
     return cycle

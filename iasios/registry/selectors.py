@@ -43,10 +43,17 @@ class RegistryEntry:
     website: str
     latitude: Decimal | None
     longitude: Decimal | None
+    # The next award, as decided: granted on re-certification, in force from the day after the current one ends.
+    next_level: str = ""
+    next_valid_from: date | None = None
 
     @property
     def level_label(self) -> str:
         return str(LEVELS[self.level])
+
+    @property
+    def next_level_label(self) -> str:
+        return str(LEVELS[self.next_level]) if self.next_level else ""
 
     @property
     def profile_path(self) -> str:
@@ -71,16 +78,21 @@ def with_award(facilities: QuerySet[Facility]) -> QuerySet[Facility]:
     The one place the public level is decided: from the facility's award in force (status
     valid). A suspended, withdrawn, expired or superseded award shows nothing: the centre falls
     back to "enrolled" while its membership is (for_public_registry lists enrolled centres only).
-    Subqueries keep the query count constant however many centres are listed.
+    An award granted on re-certification that has not started yet (pending) is named as the next
+    one, never shown as the level. Subqueries keep the query count constant however many centres
+    are listed.
     """
     in_force = Award.objects.filter(facility=OuterRef("pk"), status=AwardStatus.VALID).order_by("-valid_from")
     token = Certificate.objects.filter(award__facility=OuterRef("pk"), award__status=AwardStatus.VALID).order_by(
         "-award__valid_from"
     )
+    upcoming = Award.objects.filter(facility=OuterRef("pk"), status=AwardStatus.PENDING).order_by("valid_from")
     return facilities.annotate(
         public_level=Coalesce(Subquery(in_force.values("level")[:1]), Value(FacilityStatus.ENROLLED.value)),
         public_valid_until=Subquery(in_force.values("valid_until")[:1]),
         certificate_token=Subquery(token.values("token")[:1]),
+        next_level=Subquery(upcoming.values("level")[:1]),
+        next_valid_from=Subquery(upcoming.values("valid_from")[:1]),
     )
 
 
@@ -99,6 +111,8 @@ def _entry(facility: Facility) -> RegistryEntry:
         website=facility.website,
         latitude=facility.latitude,
         longitude=facility.longitude,
+        next_level=getattr(facility, "next_level", None) or "",
+        next_valid_from=getattr(facility, "next_valid_from", None),
     )
 
 

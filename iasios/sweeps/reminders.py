@@ -25,7 +25,7 @@ from iasios.accounts.models import User
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
 from iasios.applications.dates import add_months
 from iasios.assessment.models import EvidenceRequest, EvidenceRequestStatus
-from iasios.decisions.models import CURRENT_AWARD_STATES, Award
+from iasios.decisions.models import CURRENT_AWARD_STATES, Award, AwardStatus
 from iasios.facilities.models import Membership
 from iasios.facilities.selectors import manager_emails
 from iasios.notifications.mail import send_templated_mail
@@ -163,7 +163,10 @@ def award_reminders_send(*, today: date, offsets: Iterable[int]) -> list[tuple[A
             status__in=list(CURRENT_AWARD_STATES),
             valid_until__gte=today,
             valid_until__lte=add_months(today, max(offsets)) + timedelta(days=3),  # month ends clamp
-        ).select_related("facility")
+        )
+        # The next award is decided (granted on re-certification, starting when this one ends): no reminder.
+        .exclude(facility__awards__status=AwardStatus.PENDING)
+        .select_related("facility")
     )
     sent_before = _already_sent(AWARD, (str(a.pk) for a in candidates))
     office = None

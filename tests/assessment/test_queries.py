@@ -102,7 +102,11 @@ def test_reconciliation_page(world: World) -> None:
     small = _count(client, url)
     reconcile_all(world, r1a="partly_met", r2a="not_met", r4c="partly_met")
     services.outcome_override(
-        cycle=world.cycle, actor=world.office, outcome="areas_to_amend", reason="One round", full_term_completed=False
+        cycle=world.cycle,
+        actor=world.office,
+        outcome="areas_to_amend",
+        reason="One round",
+        accredited_award_in_force=False,
     )
     large = _count(client, url)
     assert large == small, (small, large)

@@ -48,12 +48,12 @@ def test_recommendation_from_consolidated_ratings(world: World) -> None:
     both_submitted(world, r1a="partly_met")
     assert not selectors.recommendation_ready(world.cycle)
     reconcile_all(world)  # the disagreement on 1a is consolidated as met
-    recommendation = selectors.recommendation_for(world.cycle, full_term_completed=False)
+    recommendation = selectors.recommendation_for(world.cycle, accredited_award_in_force=False)
     assert recommendation.ready and selectors.recommendation_ready(world.cycle)
     assert recommendation.proposed_outcome == recommendation.outcome == Outcome.ACCREDITED
     assert recommendation.flagged_requirement_ids == []
     reconcile_all(world, r1a="partly_met")
-    recommendation = selectors.recommendation_for(world.cycle, full_term_completed=False)
+    recommendation = selectors.recommendation_for(world.cycle, accredited_award_in_force=False)
     one_a = next(r for r in requirements(world.cycle) if r.reference == "1a")
     assert recommendation.proposed_outcome == Outcome.AREAS_TO_AMEND
     assert recommendation.flagged_requirement_ids == [one_a.pk]
@@ -65,7 +65,8 @@ def test_case_review_incomplete_means_areas_to_amend(world: World, case_review: 
     reconcile_all(world)
     case_review.incomplete()
     assert (
-        selectors.recommendation_for(world.cycle, full_term_completed=False).proposed_outcome == Outcome.AREAS_TO_AMEND
+        selectors.recommendation_for(world.cycle, accredited_award_in_force=False).proposed_outcome
+        == Outcome.AREAS_TO_AMEND
     )
 
 
@@ -73,18 +74,19 @@ def test_override_needs_a_reason_and_is_recorded(world: World) -> None:
     both_submitted(world)
     reconcile_all(world, r1a="not_met")
     assert (
-        selectors.recommendation_for(world.cycle, full_term_completed=False).proposed_outcome == Outcome.NOT_ACCREDITED
+        selectors.recommendation_for(world.cycle, accredited_award_in_force=False).proposed_outcome
+        == Outcome.NOT_ACCREDITED
     )
     with pytest.raises(ValidationError):
         services.outcome_override(
-            cycle=world.cycle, actor=world.office, outcome="areas_to_amend", reason=" ", full_term_completed=False
+            cycle=world.cycle, actor=world.office, outcome="areas_to_amend", reason=" ", accredited_award_in_force=False
         )
     client = world.cast.client_for("office")
     url = reverse("office_assessment:recommendation", args=[world.cycle.pk])
     client.post(url, {"outcome": "areas_to_amend", "reason": ""})
-    assert selectors.recommendation_for(world.cycle, full_term_completed=False).outcome == Outcome.NOT_ACCREDITED
+    assert selectors.recommendation_for(world.cycle, accredited_award_in_force=False).outcome == Outcome.NOT_ACCREDITED
     client.post(url, {"outcome": "areas_to_amend", "reason": "The missing rota exists; one cycle to fix it."})
-    recommendation = selectors.recommendation_for(world.cycle, full_term_completed=False)
+    recommendation = selectors.recommendation_for(world.cycle, accredited_award_in_force=False)
     assert recommendation.outcome == Outcome.AREAS_TO_AMEND
     assert recommendation.proposed_outcome == Outcome.NOT_ACCREDITED
     assert recommendation.override_reason.startswith("The missing rota")

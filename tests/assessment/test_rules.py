@@ -11,7 +11,7 @@ CORE_MET = [R(1, True, "met"), R(2, True, "met"), R(3, True, "not_applicable")]
 EXT_MET = [R(10, False, "met"), R(11, False, "not_applicable")]
 
 CASES = [
-    # (name, ratings, case review complete, re-certification, full term, outcome, flagged)
+    # (name, ratings, case review complete, re-certification, award in force, outcome, flagged)
     ("all met, first accreditation", CORE_MET + EXT_MET, True, False, False, rules.ACCREDITED, ()),
     ("a core item not met", [R(1, True, "not_met"), *CORE_MET[1:], *EXT_MET], True, False, False,
      rules.NOT_ACCREDITED, (1,)),
@@ -27,21 +27,21 @@ CASES = [
     ("case review incomplete and a core item not met", [R(1, True, "not_met"), *CORE_MET[1:]], False, False, False,
      rules.NOT_ACCREDITED, (1,)),
     ("not a re-certification: all met is accredited", CORE_MET + EXT_MET, True, False, True, rules.ACCREDITED, ()),
-    ("re-certification without a full term", CORE_MET + EXT_MET, True, True, False, rules.ACCREDITED, ()),
-    ("re-certification, full term, all met", CORE_MET + EXT_MET, True, True, True, rules.CENTRE_OF_EXCELLENCE, ()),
-    ("re-certification, full term, an extended item partly met", [*CORE_MET, R(10, False, "partly_met")], True,
+    ("re-certification without an award in force", CORE_MET + EXT_MET, True, True, False, rules.ACCREDITED, ()),
+    ("re-certification, award in force, all met", CORE_MET + EXT_MET, True, True, True, rules.CENTRE_OF_EXCELLENCE, ()),
+    ("re-certification, award in force, an extended item partly met", [*CORE_MET, R(10, False, "partly_met")], True,
      True, True, rules.ACCREDITED, (10,)),
-    ("re-certification, full term, all met, case review incomplete", CORE_MET + EXT_MET, False, True, True,
+    ("re-certification, award in force, all met, case review incomplete", CORE_MET + EXT_MET, False, True, True,
      rules.AREAS_TO_AMEND, ()),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("name", "ratings", "icr", "recert", "full_term", "outcome", "flagged"), CASES)
+@pytest.mark.parametrize(("name", "ratings", "icr", "recert", "in_force", "outcome", "flagged"), CASES)
 def test_rule_table(
-    name: str, ratings: list[R], icr: bool, recert: bool, full_term: bool, outcome: str, flagged: tuple[int, ...]
+    name: str, ratings: list[R], icr: bool, recert: bool, in_force: bool, outcome: str, flagged: tuple[int, ...]
 ) -> None:
     result = rules.propose_outcome(
-        ratings, case_review_complete=icr, recertification=recert, full_term_completed=full_term
+        ratings, case_review_complete=icr, recertification=recert, accredited_award_in_force=in_force
     )
     assert result.outcome == outcome, name
     assert result.flagged == flagged, name

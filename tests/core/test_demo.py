@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
 from iasios.accounts.models import User
 from iasios.facilities.models import Facility
@@ -58,5 +61,17 @@ def test_the_demo_has_every_role_and_state_and_a_second_run_changes_nothing(fram
         ("accredited", "suspended"),
         ("accredited", "expired"),
     } <= awards
+    # The Centre of Excellence came after a full term: granted on re-certification, it started the
+    # day after the first award ended (which the sweep then superseded), and the registry shows it.
+    helsinki = Facility.objects.get(name__startswith="Helsinki University Hospital")
+    first, second = Award.objects.filter(facility=helsinki).order_by("valid_from")
+    assert (first.level, first.status) == ("accredited", "superseded")
+    assert (second.level, second.status) == ("centre_of_excellence", "valid")
+    assert second.cycle.kind == "recertification" and second.decision.decided_on <= first.valid_until
+    assert second.valid_from == first.valid_until + timedelta(days=1)
+    assert second.valid_from <= timezone.localdate()
+    centres = Client().get("/registry.json?level=centre_of_excellence").json()["centres"]
+    assert helsinki.name in [c["name"] for c in centres]
+
     team = {m.role for m in Facility.objects.get(name__startswith="Central University").memberships.all()}
     assert team == {"authorised_representative", "contact_person", "contributor", "read_only"}

@@ -69,7 +69,7 @@ def contract(monkeypatch: pytest.MonkeyPatch) -> Contract:
     monkeypatch.setattr(committee, "cycle_mark_decided", mark_decided)
     monkeypatch.setattr(committee, "cycle_reopen_for_amendment", reopen)
     monkeypatch.setattr(committee, "cycle_reconsider", reconsider)
-    monkeypatch.setattr(selectors, "recommendation_for", lambda cycle: calls.recommendation)
+    monkeypatch.setattr(selectors, "recommendation_for", lambda cycle, today=None: calls.recommendation)
     return calls
 
 
@@ -77,7 +77,7 @@ def contract(monkeypatch: pytest.MonkeyPatch) -> Contract:
 def assessment_only(monkeypatch: pytest.MonkeyPatch) -> Contract:
     """Only the assessment's recommendation is stood in for; the cycle services are the real ones."""
     calls = Contract()
-    monkeypatch.setattr(selectors, "recommendation_for", lambda cycle: calls.recommendation)
+    monkeypatch.setattr(selectors, "recommendation_for", lambda cycle, today=None: calls.recommendation)
     return calls
 
 

@@ -1,5 +1,6 @@
-"""Random sequences of award actions never give a facility two current awards, and every state
-change leaves an event."""
+"""Random sequences of award actions never give a facility two current awards (nor two awards
+not yet in force), an award granted on re-certification never overlaps the current one, and every
+state change leaves an event."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from iasios.accounts.roles import ProgrammeRoleName
-from iasios.applications.models import Cycle
+from iasios.applications.models import Cycle, CycleKind
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.decisions import services
@@ -36,6 +37,10 @@ class AwardMachine(RuleBasedStateMachine):
         self.office = factories.make_staff(ProgrammeRoleName.OFFICE, mfa=False)
         self.cycle = Cycle.objects.create(facility=self.facility, framework=self.framework)
         Cycle.objects.filter(pk=self.cycle.pk).update(status="decided")
+        self.recertification = Cycle.objects.create(
+            facility=self.facility, framework=self.framework, kind=CycleKind.RECERTIFICATION
+        )
+        Cycle.objects.filter(pk=self.recertification.pk).update(status="decided")
         self.today = START
 
     def _awards(self) -> list[Award]:
@@ -48,6 +53,21 @@ class AwardMachine(RuleBasedStateMachine):
             cycle=self.cycle, round=next(_rounds), status="decided", outcome=level, decided_on=self.today
         )
         services.award_grant(decision=decision)
+
+    @rule(days=st.integers(min_value=0, max_value=1600), level=st.sampled_from(["accredited", "centre_of_excellence"]))
+    def recertify(self, days: int, level: str) -> None:
+        """A re-certification's award: pending while the current one runs, else in force at once."""
+        self.today += timedelta(days=days)
+        current = Award.objects.filter(facility=self.facility, status__in=CURRENT_AWARD_STATES).first()
+        decision = Decision.objects.create(
+            cycle=self.recertification, round=next(_rounds), status="decided", outcome=level, decided_on=self.today
+        )
+        award = services.award_grant(decision=decision)
+        if current is not None and current.valid_until >= self.today:
+            assert award.status == AwardStatus.PENDING
+            assert award.valid_from == current.valid_until + timedelta(days=1)
+        else:
+            assert (award.status, award.valid_from) == (AwardStatus.VALID, self.today)
 
     def _pick(self, index: int) -> Award | None:
         awards = self._awards()
@@ -86,6 +106,17 @@ class AwardMachine(RuleBasedStateMachine):
         awards = self._awards()
         assert sum(a.status == AwardStatus.VALID for a in awards) <= 1
         assert sum(a.status in CURRENT_AWARD_STATES for a in awards) <= 1
+        assert sum(a.status == AwardStatus.PENDING for a in awards) <= 1
+
+    @invariant()
+    def the_next_award_starts_after_the_current_one(self) -> None:
+        if not hasattr(self, "facility"):
+            return
+        awards = self._awards()
+        pending = [a for a in awards if a.status == AwardStatus.PENDING]
+        current = [a for a in awards if a.status in CURRENT_AWARD_STATES]
+        if pending and current:
+            assert pending[0].valid_from == current[0].valid_until + timedelta(days=1)
 
     @invariant()
     def every_state_change_has_an_event(self) -> None:

@@ -305,17 +305,18 @@ def test_an_award_runs_for_the_validity_setting(cast: Any, framework: FrameworkV
     assert Event.objects.for_object(award).filter(action="grant").count() == 1
 
 
-def test_a_new_award_supersedes_the_current_one(
+def test_a_new_award_outside_a_recertification_supersedes_the_current_one(
     cast: Any, framework: FrameworkVersion, members: list[Any], contract: Contract
 ) -> None:
+    # Centre of Excellence is no outcome of a first application (test_award_succession.py), and a
+    # re-certification's award waits for the current one to end; any other award starts at once.
     first = granted(cast, framework, members, date(2022, 5, 1))
     services.award_suspend(award=first, actor=cast.office, reason="Complaint")
-    contract.recommendation = recommended("centre_of_excellence")
     c2 = committee_cycle(cast.facility, framework, cast.representative)
-    second = decide(c2, members, "centre_of_excellence", date(2026, 4, 1)).award
+    second = decide(c2, members, "accredited", date(2026, 4, 1)).award
     first.refresh_from_db()
     assert first.status == AwardStatus.SUPERSEDED and first.status_changed_on == date(2026, 4, 1)
-    assert second.level == "centre_of_excellence"
+    assert second.level == "accredited" and second.status == AwardStatus.VALID
     assert current_award(cast.facility) == second
 
 

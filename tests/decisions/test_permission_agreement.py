@@ -29,9 +29,14 @@ MANAGERS = {"office", "administrator"}
 ACTIONS: dict[str, tuple[set[str], str, Callable[..., Award]]] = {
     "suspend": ({AwardStatus.VALID}, AwardStatus.SUSPENDED, services.award_suspend),
     "reinstate": ({AwardStatus.SUSPENDED}, AwardStatus.VALID, services.award_reinstate),
-    "withdraw": ({AwardStatus.VALID, AwardStatus.SUSPENDED}, AwardStatus.WITHDRAWN, services.award_withdraw),
+    "withdraw": (
+        {AwardStatus.PENDING, AwardStatus.VALID, AwardStatus.SUSPENDED},
+        AwardStatus.WITHDRAWN,
+        services.award_withdraw,
+    ),
 }
 STATES = [
+    AwardStatus.PENDING,
     AwardStatus.VALID,
     AwardStatus.SUSPENDED,
     AwardStatus.WITHDRAWN,

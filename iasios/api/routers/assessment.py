@@ -424,6 +424,6 @@ def recommendation_put(request: HttpRequest, cycle_id: UUID, body: OverrideIn) -
         actor=request.user,
         outcome=body.outcome,
         reason=body.reason,
-        full_term_completed=decision_selectors.full_term_completed(cycle.facility),
+        accredited_award_in_force=decision_selectors.award_in_force(cycle.facility) is not None,
     )
     return _recommendation_out(cycle)

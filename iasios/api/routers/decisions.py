@@ -42,6 +42,7 @@ class QueueItemOut(Schema):
     quorum: int
     my_vote: str | None
     may_vote: bool
+    allowed_outcomes: list[str]
 
 
 class VoteIn(Schema):
@@ -211,6 +212,7 @@ def committee_queue(request: HttpRequest) -> list[dict[str, Any]]:
             "quorum": row.quorum,
             "my_vote": row.my_vote.outcome if row.my_vote else None,
             "may_vote": not row.excluded,
+            "allowed_outcomes": row.allowed_outcomes,
         }
         for row in selectors.committee_queue(request.user)
     ]
@@ -220,9 +222,11 @@ def committee_queue(request: HttpRequest) -> list[dict[str, Any]]:
     "/committee/cycles/{cycle_id}/vote",
     response={200: DecisionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Cast or change your vote",
-    description="Outcome among accredited, centre_of_excellence, areas_to_amend, not_accredited. The decision "
-    "is taken by the vote that reaches the quorum with more than half of the votes for one outcome; the "
-    "round (its status says whether the decision is taken) is returned.",
+    description="Outcome among the cycle's `allowed_outcomes` (see the queue): accredited, areas_to_amend, "
+    "not_accredited, and centre_of_excellence only in a re-certification of a centre holding an accredited "
+    "award in force; any other is refused with 422 (field `outcome`). The decision is taken by the vote that "
+    "reaches the quorum with more than half of the votes for one outcome; the round (its status says whether "
+    "the decision is taken) is returned.",
 )
 def vote(request: HttpRequest, cycle_id: UUID, payload: VoteIn) -> dict[str, Any]:
     _require_committee(request)

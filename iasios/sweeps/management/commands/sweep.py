@@ -26,8 +26,8 @@ def _billing(today: date | None) -> list[str]:
 
 
 def _awards(today: date | None) -> list[str]:
-    expired = award_sweep(today=today)
-    return [*(f"award {award.pk} expired" for award in expired), f"awards: {len(expired)} expired"]
+    # Ended terms expire (or give way to the next award), and awards granted on re-certification come into force.
+    return award_sweep(today=today).lines()
 
 
 def _reminders(today: date | None) -> list[str]:
@@ -46,7 +46,7 @@ STEPS: list[tuple[str, Callable[[date | None], list[str]]]] = [
 
 
 class Command(BaseCommand):
-    help = "Run the daily sweeps in order: billing, award expiry, reminders. A second run does nothing."
+    help = "Run the daily sweeps in order: billing, awards (expiry, succession), reminders. A second run does nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="Run as if today were this date (YYYY-MM-DD).")
