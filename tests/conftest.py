@@ -68,8 +68,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     result = yield
     blocker = item.config.stash.get(_DB_BLOCKER, None)
     if blocker is not None and nextitem is not None and _empties_the_database(item):
+        from django.db import connection
+
         with blocker.unblock():
             _load_shipped_framework()
+            # Playwright's tests run the ORM under an event loop, where this may be a connection of
+            # its own: close it, or it would still be open when the test database is dropped.
+            connection.close()
     return result
 
 
