@@ -15,13 +15,9 @@ transition's `who` in lifecycle.py; pages ask the lifecycle's `available()` for 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404
 
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
 from iasios.applications.models import CycleStatus
@@ -36,22 +32,6 @@ from iasios.facilities.access import facility_role, is_office
 
 def is_assessor(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_programme_role(ProgrammeRoleName.ASSESSOR))
-
-
-def staff_mfa_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Assessment pages live outside the staff URL prefixes (facilities use them too), so the
-    rule of the staff MFA middleware is applied here: programme staff without MFA set it up first."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from iasios.accounts.middleware import needs_mfa_setup
-
-        if needs_mfa_setup(request.user):
-            return redirect("mfa_activate_totp")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # ----------------------------------------------------------------------------- assignments

@@ -48,7 +48,7 @@ def _assignment(request: HttpRequest, pk: Any, *, own: bool = True) -> Assignmen
 # ----------------------------------------------------------------------------- assignment
 
 
-@access.staff_mfa_checked
+@login_required
 def assignment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     assignment = _assignment(request, pk, own=False)
     accept_form, decline_form = AcceptForm(), ReasonForm()
@@ -95,7 +95,7 @@ def assignment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 # ----------------------------------------------------------------------------- review
 
 
-@access.staff_mfa_checked
+@login_required
 def review(request: HttpRequest, pk: Any) -> HttpResponse:
     assignment = _assignment(request, pk)
     if not access.can_review(request.user, assignment):
@@ -132,7 +132,7 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-@access.staff_mfa_checked
+@login_required
 def rate(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     if not access.can_review(request.user, assignment):
@@ -161,7 +161,7 @@ def rate(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
 
 
 @require_POST
-@access.staff_mfa_checked
+@login_required
 def review_submit(request: HttpRequest, pk: Any) -> HttpResponse:
     assignment = _assignment(request, pk)
     if not access.can_review(request.user, assignment):
@@ -172,7 +172,7 @@ def review_submit(request: HttpRequest, pk: Any) -> HttpResponse:
     return redirect("assessment:review", assignment.pk)
 
 
-@access.staff_mfa_checked
+@login_required
 def draw(request: HttpRequest, pk: Any) -> HttpResponse:
     """Re-run the case review draw from the stored log and seed, and compare with the stored sample."""
     assignment = _assignment(request, pk)
@@ -205,7 +205,7 @@ def draw(request: HttpRequest, pk: Any) -> HttpResponse:
 # ----------------------------------------------------------------------------- evidence requests
 
 
-@access.staff_mfa_checked
+@login_required
 def request_new(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     if not access.can_review(request.user, assignment):
@@ -248,7 +248,7 @@ def request_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @csrf_protect
-@access.staff_mfa_checked
+@login_required
 def _request_detail(request: HttpRequest, pk: Any, limiter: Any) -> HttpResponse:
     evidence_request = access.get_visible_request_or_404(request.user, pk)
     cycle = evidence_request.cycle
@@ -334,7 +334,7 @@ def _answer(request: HttpRequest, evidence_request: Any, form: AnswerForm) -> No
     )
 
 
-@access.staff_mfa_checked
+@login_required
 def cycle_requests(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     """The evidence requests of a cycle, for the facility (and the office and assigned assessors)."""
     cycle = Cycle.objects.select_related("facility", "framework").filter(pk=cycle_id).first()
@@ -394,7 +394,7 @@ def evidence_inline(request: HttpRequest, revision_id: Any) -> FileResponse:
 # ----------------------------------------------------------------------------- visit
 
 
-@access.staff_mfa_checked
+@login_required
 def visit(request: HttpRequest, cycle_id: Any) -> HttpResponse:
     cycle = Cycle.objects.select_related("facility", "framework").filter(pk=cycle_id).first()
     if cycle is None or not access.can_view_assessment(request.user, cycle):

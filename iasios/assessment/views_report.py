@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
@@ -15,7 +16,7 @@ from iasios.core.pdf import pdf_response
 
 
 @require_GET
-@access.staff_mfa_checked
+@login_required
 def assessor_report_download(request: HttpRequest, pk: Any) -> HttpResponse:
     assignment = access.get_own_assignment_or_404(request.user, pk)
     if not access.can_download_assessor_report(request.user, assignment):
