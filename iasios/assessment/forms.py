@@ -125,3 +125,11 @@ class OverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the outcome differs from the rule engine's proposal."),
     )
+
+    def __init__(self, *args: Any, outcomes: list[str] | None = None, **kwargs: Any) -> None:
+        """`outcomes`: the outcomes the cycle allows (the committee's rule); all of them when not given."""
+        super().__init__(*args, **kwargs)
+        if outcomes is not None:
+            cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+                (v, label) for v, label in Outcome.choices if v in outcomes
+            ]

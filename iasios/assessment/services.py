@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
 from iasios.applications import services as application_services
 from iasios.applications.filetypes import RefusedFile
-from iasios.applications.models import Cycle, CycleStatus, EvidenceRevision
+from iasios.applications.models import Cycle, CycleKind, CycleStatus, EvidenceRevision
 from iasios.assessment import access, selectors
 from iasios.assessment.lifecycle import ASSIGNMENT_LIFECYCLE, EVIDENCE_REQUEST_LIFECYCLE
 from iasios.assessment.models import (
@@ -546,6 +546,15 @@ def outcome_override(
     _require_office(actor)
     if outcome not in Outcome.values:
         raise Invalid(_("Choose one of the offered outcomes."), field="outcome")
+    excellence_possible = cycle.kind == CycleKind.RECERTIFICATION and accredited_award_in_force
+    if outcome == Outcome.CENTRE_OF_EXCELLENCE and not excellence_possible:
+        raise Invalid(
+            _(
+                "Centre of Excellence is possible only in a re-certification of a centre that holds an "
+                "accredited award in force."
+            ),
+            field="outcome",
+        )
     proposed = selectors.recommendation_for(cycle, accredited_award_in_force=accredited_award_in_force).proposed_outcome
     with transaction.atomic():
         if outcome == proposed:

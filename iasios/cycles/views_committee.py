@@ -144,7 +144,10 @@ def reconcile(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         status = 400
     recon = assessment_selectors.reconciliation(cycle)
     recommendation = decision_selectors.recommendation_for(cycle)
-    override_form = OverrideForm(initial={"outcome": recommendation.outcome, "reason": recommendation.override_reason})
+    override_form = OverrideForm(
+        initial={"outcome": recommendation.outcome, "reason": recommendation.override_reason},
+        outcomes=decision_selectors.allowed_outcomes(cycle),
+    )
     may_send = may_take("send_to_committee", cycle, request.user)
     return render(
         request,

@@ -464,4 +464,13 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                 changes={"status_changed_on": award.valid_from},
             )
         )
+        if award.valid_until < day:  # the sweep did not run for a whole term: it began and ended since
+            result.expired.append(
+                AWARD_LIFECYCLE.apply(
+                    award,
+                    "expire",
+                    reason=_("The term ended on %(date)s.") % {"date": award.valid_until.isoformat()},
+                    changes={"status_changed_on": award.valid_until + timedelta(days=1)},
+                )
+            )
     return result

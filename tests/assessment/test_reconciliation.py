@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from iasios.applications.models import CycleStatus
 from iasios.assessment import reviews, selectors, services
-from iasios.assessment.models import AssignmentStatus, Outcome
+from iasios.assessment.models import AssignmentStatus, Outcome, OutcomeOverride
 from iasios.core.models import Event
 from iasios.core.statemachine import TransitionNotAllowed
 from iasios.cycles import services as cycle_services
@@ -92,6 +92,25 @@ def test_override_needs_a_reason_and_is_recorded(world: World) -> None:
     assert recommendation.override_reason.startswith("The missing rota")
     event = Event.objects.for_object(world.cycle).get(action="outcome_overridden")
     assert event.data == {"proposed": "not_accredited", "outcome": "areas_to_amend"}
+
+
+def test_the_office_cannot_propose_centre_of_excellence_on_a_first_application(world: World) -> None:
+    both_submitted(world)
+    reconcile_all(world)
+    with pytest.raises(ValidationError) as refused:
+        services.outcome_override(
+            cycle=world.cycle,
+            actor=world.office,
+            outcome=Outcome.CENTRE_OF_EXCELLENCE,
+            reason="Exceptional centre.",
+            accredited_award_in_force=True,
+        )
+    assert "re-certification" in str(refused.value)
+    assert not OutcomeOverride.objects.filter(cycle=world.cycle).exists()
+    page = world.cast.client_for("office").get(reverse("office_assessment:reconcile", args=[world.cycle.pk]))
+    assert page.status_code == 200
+    assert f'value="{Outcome.ACCREDITED}"' in page.content.decode()
+    assert f'value="{Outcome.CENTRE_OF_EXCELLENCE}"' not in page.content.decode()
 
 
 def test_send_to_committee_only_when_ready(world: World) -> None:

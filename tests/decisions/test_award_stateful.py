@@ -145,3 +145,16 @@ def test_awards_stay_consistent(framework: Any) -> None:
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )
+
+
+def test_a_sweep_after_a_whole_term_without_one_starts_and_ends_the_next_award(framework: Any) -> None:
+    """Found by the machine above: the next award began and ended while no sweep ran."""
+    AwardMachine.framework = framework
+    machine = AwardMachine()
+    machine.setup()
+    machine.grant(days=0, level="accredited")
+    machine.recertify(days=939, level="accredited")
+    machine.sweep(days=1985)
+    statuses = sorted(Award.objects.filter(facility=machine.facility).values_list("status", flat=True))
+    assert statuses == sorted([AwardStatus.SUPERSEDED, AwardStatus.EXPIRED])
+    machine.every_state_change_has_an_event()
