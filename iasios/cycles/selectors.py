@@ -5,6 +5,7 @@ award. Each asks the app that owns the fact directly."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iasios.applications.access import can_start_cycle, can_submit_cycle
-from iasios.applications.models import EDITABLE_CYCLE_STATES, Cycle
+from iasios.applications.models import EDITABLE_CYCLE_STATES, Cycle, CycleKind
 from iasios.applications.selectors import Blocker, application_blockers, representative_of
 from iasios.casereview import selectors as casereview_selectors
 from iasios.decisions import selectors as decision_selectors
@@ -91,3 +92,65 @@ def recertification_window(facility: Facility, user: Any) -> RecertificationWind
         can_start=can_start,
         centre_of_excellence=can_start and bool(decision_selectors.full_term_completed(facility)),
     )
+
+
+class RecertificationState:
+    """Where a facility stands towards its re-certification (`RecertificationStatus.state`)."""
+
+    NONE = "none"  # no award in force or suspended: nothing to re-certify (an initial application instead)
+    UPCOMING = "upcoming"  # the award runs; the window opens on `opens_on`
+    OPEN = "open"  # the window is open and no re-certification has started
+    IN_PROGRESS = "in_progress"  # a re-certification is open (`cycle`)
+    DECIDED = "decided"  # the next award is decided and starts when the current one ends (`next_award`)
+
+
+@dataclass
+class RecertificationStatus:
+    """What the facility's pages say about re-certification, and whether `user` may start it."""
+
+    state: str
+    facility_id: Any = None
+    opens_on: date | None = None
+    award_ends_on: date | None = None
+    can_start: bool = False
+    centre_of_excellence: bool = False
+    cycle: Cycle | None = None
+    next_award: Any = None
+
+    @property
+    def url(self) -> str:
+        """Where the facility goes next: the open re-certification, else the start page."""
+        if self.cycle is not None:
+            return reverse("applications:workspace", args=[self.cycle.pk])
+        return reverse("applications:recertify", args=[self.facility_id])
+
+
+def recertification_status(facility: Facility, user: Any = None, today: date | None = None) -> RecertificationStatus:
+    """The facility's re-certification: its state, the day the window opens, the end of the award,
+    and (given `user`) whether they may start it now and aim for Centre of Excellence."""
+    today = today or timezone.localdate()
+    award = decision_selectors.current_award(facility)
+    if award is None:
+        return RecertificationStatus(state=RecertificationState.NONE, facility_id=facility.pk)
+    status = RecertificationStatus(
+        state=RecertificationState.UPCOMING,
+        opens_on=decision_selectors.recertification_opens_on(award),
+        award_ends_on=award.valid_until,
+        facility_id=facility.pk,
+    )
+    status.next_award = decision_selectors.next_award(facility)
+    status.cycle = Cycle.objects.open().filter(facility=facility, kind=CycleKind.RECERTIFICATION).first()
+    if status.next_award is not None:
+        status.state = RecertificationState.DECIDED
+    elif status.cycle is not None:
+        status.state = RecertificationState.IN_PROGRESS
+    elif decision_selectors.recertification_open(facility, today):
+        status.state = RecertificationState.OPEN
+        status.can_start = (
+            user is not None
+            and can_start_cycle(user, facility)
+            and not Cycle.objects.open().filter(facility=facility).exists()
+            and Cycle.objects.decided().filter(facility=facility).exists()
+        )
+        status.centre_of_excellence = status.can_start and bool(decision_selectors.full_term_completed(facility))
+    return status
