@@ -143,10 +143,7 @@ class PeopleForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("representative_is_me") and data.get("contact_is_me"):
-            self.add_error(
-                "contact_is_me", _("Name another person as contact person, or leave “That's me” for one role only.")
-            )
+        # Both ticks are fine: in a small service one person is representative and contact person.
         for prefix in ("representative", "contact"):
             if data.get(f"{prefix}_is_me"):
                 continue

@@ -166,6 +166,8 @@ class Membership(BaseModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=FacilityRoleName.choices)
     history = HistoricalRecords()
+    # Not stored: set by selectors.team for a representative named contact person too.
+    also_contact_person: bool = False
 
     class Meta:
         ordering = ["facility__name", "role"]

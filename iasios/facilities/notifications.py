@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from iasios.accounts.roles import ProgrammeRoleName
+from iasios.accounts.selectors import programme_role_emails
 from iasios.facilities.models import Facility, Invitation, JoinRequest, JoinRequestStatus
 from iasios.facilities.selectors import manager_emails
 from iasios.notifications.mail import send_templated_mail
@@ -36,6 +38,17 @@ def activated(facility: Facility, user: Any) -> None:
         [user.email],
         {**_facility_context(facility), "user": user},
         link=reverse("facilities:dashboard", args=[facility.pk]),
+    )
+
+
+def registration_awaits_confirmation(facility: Facility) -> None:
+    """The office is told: an activated registration waits for its confirmation (or rejection)."""
+    office_page = reverse("office_facilities:detail", args=[facility.pk])
+    send_templated_mail(
+        PREFIX + "registration_to_confirm",
+        programme_role_emails(ProgrammeRoleName.OFFICE),
+        {**_facility_context(facility), "office_url": settings.SITE_URL + office_page},
+        link=office_page,
     )
 
 

@@ -47,9 +47,17 @@ def find_possible_duplicate(
 
 
 def team(facility: Facility) -> list[Membership]:
+    """The members, representative first. `also_contact_person` marks a representative who was
+    named contact person too (one person may hold both; the membership keeps the higher role)."""
     members = list(Membership.objects.filter(facility=facility).select_related("user"))
     members.sort(key=lambda m: (ROLE_ORDER.index(FacilityRoleName(m.role)), str(m.user).lower()))
+    for m in members:
+        m.also_contact_person = m.is_authorised_representative and _same_address(m.user.email, facility.contact_email)
     return members
+
+
+def _same_address(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a.strip().lower() == b.strip().lower()
 
 
 def pending_join_requests(facility: Facility) -> QuerySet[JoinRequest]:
@@ -121,6 +129,14 @@ def facilities_for_office(filters: OfficeFilters, among: QuerySet[Any, Any] | No
         )
         .order_by("-created_at")
     )
+
+
+def registrations_to_confirm() -> QuerySet[Facility]:
+    """Activated registrations waiting for the office's confirmation, oldest first (one query).
+
+    For the office's work queue: `.count()` for the number, the first rows for the list.
+    """
+    return Facility.objects.filter(status=FacilityStatus.REGISTERED).order_by("activated_at", "created_at")
 
 
 def facility_detail(pk: Any) -> Facility:

@@ -308,6 +308,7 @@ def facility_activate(*, token: str) -> Facility:
     ):
         _invite(facility, facility.contact_email, facility.contact_name, FacilityRoleName.CONTACT_PERSON, actor=user)
     notifications.activated(facility, user)
+    notifications.registration_awaits_confirmation(facility)
     return facility
 
 
