@@ -16,7 +16,7 @@ and the bulk of cycles written straight to the tables.
   its certificate when decided. No audit events or history rows are written for the bulk.
 
 Seeding is cached: the sizes are written to var/bench-seed.json; a run with the same sizes and
-database reuses it, a run with other sizes starts the database afresh.
+database reuses it, a run with other sizes starts the database afresh (one marker per database).
 """
 
 from __future__ import annotations
@@ -54,7 +54,12 @@ def sizes() -> dict[str, int]:
 
 
 def _marker(base: Path) -> Path:
-    return base / "var" / "bench-seed.json"
+    """One marker per database, so that benches on two databases do not reseed each other."""
+    default = f"sqlite:///{base / 'var' / 'bench.sqlite3'}"
+    url = os.environ["DATABASE_URL"]
+    if url == default:
+        return base / "var" / "bench-seed.json"
+    return base / "var" / f"bench-seed-{hashlib.sha256(url.encode()).hexdigest()[:12]}.json"
 
 
 def _signature(base: Path) -> dict[str, Any]:
