@@ -216,6 +216,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language: pages use only the named formats of these modules.
+FORMAT_MODULE_PATH = ["iasios.core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
