@@ -97,3 +97,26 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.year}: {self.last}"
+
+
+class StoredDocument(BaseModel):
+    """A document rendered once and kept in storage (a frozen dossier's PDF, a certificate …).
+
+    Keyed by its kind and the id of the object it renders; `sha256` is the hash of the stored
+    bytes, `source_sha256` that of what it was rendered from when the document follows its
+    object (a letter lists later corrective actions), empty when the object cannot change."""
+
+    kind = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    storage_key = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_stored_document_per_object")]
+        verbose_name = _("stored document")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
