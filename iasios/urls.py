@@ -34,6 +34,7 @@ urlpatterns = [
     path("office/billing/", include("iasios.billing.urls_office")),
     path("office/assessment/", include(urls_committee.office_assessment_patterns)),
     path("office/decisions/", include("iasios.decisions.urls_office")),
+    path("office/people/", include("iasios.accounts.urls_roles")),
     path("inbox/", include("iasios.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

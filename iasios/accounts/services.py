@@ -8,10 +8,11 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from iasios.accounts.access import roles_grantable_by
 from iasios.accounts.models import ProgrammeRole, User
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.core.events import record_event
-from iasios.core.refusals import Conflict
+from iasios.core.refusals import Conflict, NotPermitted
 
 # The Django admin is the office's tool for reference data; these apps are what it edits there.
 OFFICE_ADMIN_APPS = ("standards", "facilities")
@@ -44,11 +45,25 @@ def _sync_admin_access(user: User) -> None:
     user.__dict__.pop("programme_roles", None)
 
 
+# The roles that open the people pages: nobody takes their own away (someone must keep them).
+_MANAGING_ROLES = frozenset({ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR})
+
+
+def _require_grantor(actor: Any, role: str) -> None:
+    if actor is not None and role not in roles_grantable_by(actor):
+        raise NotPermitted(_("You may not grant or revoke this programme role."))
+
+
 @transaction.atomic
 def programme_role_grant(*, user: User, role: str, granted_by: Any = None) -> ProgrammeRole:
-    """Give `user` a programme role. Refused for anyone who is a member of a facility."""
+    """Give `user` a programme role. Refused for anyone who is a member of a facility.
+
+    `granted_by` is the person granting it from the pages (None: the system, the command line).
+    The role works once the person has two-factor authentication (the staff-MFA middleware).
+    """
     if role not in ProgrammeRoleName.values:
         raise ValueError(f"unknown programme role {role!r}")
+    _require_grantor(granted_by, role)
     if user.memberships.exists():  # type: ignore[attr-defined]
         raise RoleConflict(_("Members of a facility cannot hold a programme role."))
     grant, created = ProgrammeRole.objects.get_or_create(user=user, role=role)
@@ -60,6 +75,9 @@ def programme_role_grant(*, user: User, role: str, granted_by: Any = None) -> Pr
 
 @transaction.atomic
 def programme_role_revoke(*, user: User, role: str, revoked_by: Any = None) -> None:
+    _require_grantor(revoked_by, role)
+    if revoked_by is not None and revoked_by.pk == user.pk and role in _MANAGING_ROLES:
+        raise Conflict(_("You cannot remove your own role that manages programme roles: ask a colleague."))
     deleted, _unused = ProgrammeRole.objects.filter(user=user, role=role).delete()
     if deleted:
         record_event(obj=user, action="programme_role_revoked", actor=revoked_by, data={"role": role})

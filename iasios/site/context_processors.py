@@ -24,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             staff.append((str(_("Office")), reverse("office_home")))
         if ProgrammeRoleName.ASSESSOR in roles:
             staff.append((str(_("Assessments")), reverse("assessor_home")))
-        if ProgrammeRoleName.COMMITTEE in roles:
+        if roles & {ProgrammeRoleName.COMMITTEE, ProgrammeRoleName.APPEALS}:
             staff.append((str(_("Committee")), reverse("committee_home")))
         if roles & {ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR}:
             staff.append((str(_("Reference data")), reverse("admin:index")))
