@@ -166,12 +166,28 @@ def round_outcome(decision: Decision) -> str | None:
     return majority_outcome(decision.votes.values_list("outcome", flat=True), quorum)
 
 
+def agreed_areas(cycle: Any, votes: Iterable[Vote], *, flagged: Iterable[Any] = ()) -> list[Any]:
+    """The areas to amend the committee agreed on (docs/decisions/0026): every requirement named by
+    at least half of the votes for "areas to amend" (a vote naming none stands for the assessors'
+    flagged list), core requirements first, then in the framework's order. Refuses (Conflict)
+    when those votes agree on none: the members change their votes."""
+    lists = [parse_references(cycle, vote.areas) or list(flagged) for vote in votes]
+    named = Counter(pk for listed in lists for pk in set(listed))
+    agreed = {pk for pk, count in named.items() if count * 2 >= len(lists)}
+    if not agreed:
+        raise Conflict(
+            _("The votes for areas to amend agree on no requirement: name at least one that half of them name.")
+        )
+    requirements = Requirement.objects.filter(pk__in=agreed).order_by("position")
+    return [r.pk for r in sorted(requirements, key=lambda r: not r.core)]
+
+
 def decision_record(*, decision: Decision, outcome: str, today: date) -> tuple[Decision, list[Any]]:
     """Take the decision: its row records the outcome, the dossier it refers to (by its hash), the
-    recommendation, the winning votes' conditions and, for "areas to amend", the areas (flagged by
-    the assessment or listed by the members) and the date to resubmit by.
+    recommendation, the winning votes' conditions and, for "areas to amend", the areas the votes
+    agreed on (`agreed_areas`) and the date to resubmit by.
 
-    Returns the decision and its areas to amend (requirement ids, the flagged ones first).
+    Returns the decision and its areas to amend (requirement ids, core first).
     """
     cycle = decision.cycle
     # Votes cast earlier may name an outcome the cycle no longer allows (the award was suspended
@@ -186,9 +202,7 @@ def decision_record(*, decision: Decision, outcome: str, today: date) -> tuple[D
     areas: list[Any] = []
     resubmit_by = None
     if outcome == Outcome.AREAS_TO_AMEND:
-        flagged = list(recommendation.flagged_requirement_ids)
-        listed = [pk for vote in winning for pk in parse_references(cycle, vote.areas)]
-        areas = list(dict.fromkeys([*flagged, *listed]))
+        areas = agreed_areas(cycle, winning, flagged=recommendation.flagged_requirement_ids)
         # The same window the cycles app gives the reopened cycle: the programme's current one.
         resubmit_by = add_months(today, current_programme_settings_or(cycle).resubmission_window_months)
     decision = DECISION_LIFECYCLE.apply(

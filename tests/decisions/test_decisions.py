@@ -99,19 +99,61 @@ def test_conditions_of_the_winning_votes_are_recorded(cycle: Any, members: list[
     assert decision.conditions == ["Audit complications yearly", "Report in 6 months"]
 
 
-def test_areas_to_amend_reopens_the_flagged_and_listed_requirements(
+def test_areas_to_amend_reopens_the_list_the_votes_agree_on(
     cycle: Any, members: list[Any], contract: Contract, framework: FrameworkVersion
 ) -> None:
     requirements = list(Requirement.objects.filter(framework=framework).select_related("standard")[:3])
     contract.recommendation = recommended("areas_to_amend", flagged=(requirements[0].pk, requirements[1].pk))
-    decision = decide(cycle, members, "areas_to_amend", DAY, areas=requirements[2].reference)
-    assert contract.reopened == [(cycle.pk, [requirements[0].pk, requirements[1].pk, requirements[2].pk])]
-    assert set(decision.areas_to_amend.all()) == set(requirements)
+    # Each vote names its whole list: the assessors flagged the first two, the members keep the
+    # second and add the third; the first is reopened by nobody.
+    areas = f"{requirements[1].reference} {requirements[2].reference}"
+    decision = decide(cycle, members, "areas_to_amend", DAY, areas=areas)
+    expected = sorted(requirements[1:], key=lambda r: (not r.core, r.position))
+    assert contract.reopened == [(cycle.pk, [r.pk for r in expected])]
+    assert set(decision.areas_to_amend.all()) == set(requirements[1:])
     months = framework.settings.resubmission_window_months
     assert decision.resubmit_by == date(DAY.year + months // 12, DAY.month + months % 12, DAY.day)
     assert not Award.objects.filter(decision=decision).exists()
     html_refs = decision_letter_pdf(decision)
     assert html_refs.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("lists", "expected"),
+    [
+        (["a b", "a b", "a b"], "ab"),  # unanimous
+        (["a b", "a", "a c"], "a"),  # b and c named by one of three: left out
+        (["a b", "b c", "a b c"], "abc"),  # each named by two of three
+        (["a", "b"], "ab"),  # two votes: half is enough, so the list is their union
+        (["", "a"], "ab"),  # a vote naming none stands for the flagged list (a, b)
+    ],
+)
+def test_the_agreed_list_is_what_at_least_half_of_the_votes_name(
+    cycle: Any, framework: FrameworkVersion, lists: list[str], expected: str
+) -> None:
+    requirements = list(Requirement.objects.filter(framework=framework).select_related("standard")[:3])
+    refs = dict(zip("abc", requirements, strict=True))
+
+    def vote(letters: str) -> Any:
+        return type("V", (), {"areas": " ".join(refs[x].reference for x in letters.split())})()
+
+    agreed = services.agreed_areas(cycle, [vote(x) for x in lists], flagged=[refs["a"].pk, refs["b"].pk])
+    assert set(agreed) == {refs[x].pk for x in expected}
+    core_first = [Requirement.objects.get(pk=pk).core for pk in agreed]
+    assert core_first == sorted(core_first, reverse=True)
+
+
+def test_votes_that_agree_on_no_requirement_do_not_decide(cycle: Any, members: list[Any], contract: Contract) -> None:
+    requirements = list(Requirement.objects.filter(framework=cycle.framework).select_related("standard")[:3])
+    contract.recommendation = recommended("areas_to_amend", flagged=(requirements[0].pk,))
+    for member, requirement in zip(members[:2], requirements, strict=False):
+        committee.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas=requirement.reference, today=DAY)
+    with pytest.raises(Conflict):  # the third names yet another: none is named by half of the three
+        committee.vote_cast(
+            cycle=cycle, member=members[2], outcome="areas_to_amend", areas=requirements[2].reference, today=DAY
+        )
+    decision = Decision.objects.get(cycle=cycle)
+    assert decision.status == DecisionStatus.VOTING and decision.votes.count() == 2 and contract.reopened == []
 
 
 def test_areas_to_amend_needs_areas_and_known_references(cycle: Any, members: list[Any], contract: Contract) -> None:
