@@ -20,12 +20,17 @@ class DashboardPart:
 
     `context(viewer, facility)` returns the section's context, or None when the viewer may not
     see it. The template gets it as `part`. A context may name `to_pay`: the numbers of the
-    documents the facility has to pay now, which the dashboard's next step names.
+    documents the facility has to pay now, which the dashboard's next step names; and
+    `next_step` (a `facilities.status.NextStep`): the one next step, which replaces the
+    facility-level one (the site's section names the application's); and `has_decision`: the
+    committee has decided on an application (the benchmark box speaks of it). `place` is "top" (right
+    under the next step) or "main" (after the team).
     """
 
     name: str
     template: str
     context: Callable[[Any, Facility], dict[str, Any] | None]
+    place: str = "main"
 
 
 _PARTS: dict[str, DashboardPart] = {}
@@ -40,6 +45,7 @@ def register_dashboard_part(part: DashboardPart) -> None:
 class ShownPart:
     template: str
     context: dict[str, Any]
+    place: str = "main"
 
 
 def dashboard_parts(viewer: Any, facility: Facility) -> list[ShownPart]:
@@ -48,9 +54,14 @@ def dashboard_parts(viewer: Any, facility: Facility) -> list[ShownPart]:
     for part in _PARTS.values():
         context = part.context(viewer, facility)
         if context is not None:
-            shown.append(ShownPart(part.template, context))
+            shown.append(ShownPart(part.template, context, part.place))
     return shown
 
 
 def to_pay(parts: list[ShownPart]) -> list[str]:
     return [str(number) for part in parts for number in part.context.get("to_pay", ())]
+
+
+def part_next_step(parts: list[ShownPart]) -> Any:
+    """The next step a section names, if any (the first one wins)."""
+    return next((part.context["next_step"] for part in parts if part.context.get("next_step")), None)

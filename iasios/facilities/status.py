@@ -15,6 +15,8 @@ class NextStep:
     title: str
     detail: str
     tone: str = "info"  # info | warn | ok | bad
+    url: str = ""  # where the step is taken (the button), when the viewer can take it there
+    action: str = ""  # the button's words; no button without them
 
 
 def next_step(facility: Facility, to_pay: Sequence[str] = ()) -> NextStep:

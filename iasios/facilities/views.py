@@ -39,7 +39,7 @@ from iasios.facilities.forms import (
 )
 from iasios.facilities.lifecycle import JOIN_REQUEST_LIFECYCLE
 from iasios.facilities.models import Facility, JoinRequest, Membership
-from iasios.facilities.parts import dashboard_parts, to_pay
+from iasios.facilities.parts import dashboard_parts, part_next_step, to_pay
 from iasios.facilities.status import next_step
 from iasios.standards.selectors import current_programme_settings
 
@@ -224,8 +224,10 @@ def dashboard_context(request: HttpRequest, facility: Facility) -> dict[str, Any
         "role_label": FacilityRoleName(role).label if role else "",
         **team_context(user, facility),
         "can_see_code": access.can_see_code(user, facility),
-        "parts": parts,
-        "next_step": next_step(facility, to_pay(parts)),
+        "parts": [part for part in parts if part.place != "top"],
+        "top_parts": [part for part in parts if part.place == "top"],
+        "next_step": part_next_step(parts) or next_step(facility, to_pay(parts)),
+        "has_decision": any(part.context.get("has_decision") for part in parts),
         "events": timeline(facility)[:50],
         "volumes": list(facility.volumes.all()),
     }
