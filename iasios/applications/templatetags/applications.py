@@ -10,6 +10,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from iasios.applications.access import can_view_evidence
+from iasios.applications.models import Claim
 
 register = template.Library()
 
@@ -48,3 +49,9 @@ def percent_width(value: int) -> str:
 def sees_library(user: Any, facility: Any) -> bool:
     """May the user open the facility's evidence library (its members and the office)?"""
     return can_view_evidence(user, facility)
+
+
+@register.filter
+def claim_label(value: str) -> str:
+    """A claim's label (“Partly met”) from its code, as a frozen dossier's snapshot keeps it."""
+    return str(Claim(value).label) if value in Claim.values else value
