@@ -41,7 +41,7 @@ run: export PORT := $(PORT)
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (task worker running alongside; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --queue-name default & \
+	  $(PY) manage.py db_worker --queue-name default,documents & \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium; install it when missing (needs root, as on CI).

@@ -227,8 +227,28 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from npm; the set-up copies their files into var/assets.
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", VAR_DIR / "assets")]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded evidence and stored documents: the local disk, or an S3-compatible object store when a
+# bucket is named (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role).
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+FILE_STORAGE: dict[str, object] = (
+    {
+        "BACKEND": "iasios.core.storage.ObjectStorage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("STORAGE_S3_REGION") or None,
+            "location": env_str("STORAGE_S3_PREFIX"),
+            "default_acl": None,
+            "querystring_auth": True,
+            # Keys are generated and never reused, so no existence check before each upload.
+            "file_overwrite": True,
+        },
+    }
+    if STORAGE_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {"BACKEND": env_str("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")},
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
@@ -236,7 +256,7 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "documents"],
     }
 }
 

@@ -14,13 +14,18 @@ from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
 from iasios.facilities.models import Facility
 from tests import factories
 
+# The local S3 server and the storage fixtures (`s3_storage`, `any_storage`).
+pytest_plugins = ["tests.object_storage"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_unthrottled(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ACCOUNT_RATE_LIMITS = False
     # Background tasks (e-mail delivery) run inline, so on_commit callbacks reach mail.outbox.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "documents"]}
+    }
 
 
 # ----------------------------------------------------------------------------- the shipped framework
