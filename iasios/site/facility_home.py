@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from iasios.accounts.roles import FACILITY_MANAGER_ROLES, FacilityRoleName
 from iasios.applications import selectors as application_selectors
 from iasios.applications.access import can_start_cycle
 from iasios.applications.models import EDITABLE_CYCLE_STATES, Cycle, CycleStatus
@@ -27,9 +30,10 @@ from iasios.billing import access as billing_access
 from iasios.billing.models import Invoice, InvoiceStatus
 from iasios.cycles import selectors as cycle_selectors
 from iasios.decisions import selectors as decision_selectors
+from iasios.decisions.badges import with_seal
 from iasios.decisions.models import Award, AwardStatus, Decision, DecisionStatus, Outcome
 from iasios.facilities.access import facility_role, is_office
-from iasios.facilities.models import Facility, FacilityStatus
+from iasios.facilities.models import Facility, FacilityStatus, Membership
 from iasios.facilities.parts import DashboardPart
 from iasios.facilities.status import NextStep
 
@@ -247,3 +251,52 @@ def work_part(viewer: Any, facility: Facility) -> dict[str, Any] | None:
 
 
 WORK_PART = DashboardPart(name="work", template=TEMPLATE, context=work_part, place="top")
+
+
+# ----------------------------------------------------------------------------- the user's facility cards
+
+
+@dataclass(frozen=True)
+class FacilityCard:
+    """A facility on its member's dashboard: seal, role, the application's state and what waits."""
+
+    facility: Facility
+    role: str
+    cycle_status: str
+    open_requests: int
+    to_pay: int
+
+    @property
+    def role_label(self) -> str:
+        return str(FacilityRoleName(self.role).label)
+
+    @property
+    def cycle_status_label(self) -> str:
+        return str(CycleStatus(self.cycle_status).label) if self.cycle_status else ""
+
+
+def _count(queryset: QuerySet[Any], outer: str) -> Any:
+    """A correlated count of `queryset` rows per facility, 0 when none."""
+    counted = queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), Value(0))
+
+
+def facility_cards(user: Any) -> list[FacilityCard]:
+    """The user's facilities with their seal in force, in two queries however many there are."""
+    roles = dict(Membership.objects.filter(user=user).values_list("facility_id", "role"))
+    open_cycle = Cycle.objects.open().filter(facility=OuterRef("pk")).order_by("-created_at")
+    facilities = with_seal(Facility.objects.filter(pk__in=list(roles))).annotate(
+        open_cycle_status=Subquery(open_cycle.values("status")[:1]),
+        open_requests=_count(EvidenceRequest.objects.filter(status=EvidenceRequestStatus.OPEN), "cycle__facility"),
+        to_pay=_count(Invoice.objects.filter(status=InvoiceStatus.ISSUED), "facility"),
+    )
+    return [
+        FacilityCard(
+            facility=f,
+            role=roles[f.pk],
+            cycle_status=f.open_cycle_status or "",  # type: ignore[attr-defined]
+            open_requests=f.open_requests,  # type: ignore[attr-defined]
+            to_pay=f.to_pay if roles[f.pk] in FACILITY_MANAGER_ROLES else 0,  # type: ignore[attr-defined]
+        )
+        for f in facilities.order_by("name")
+    ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("office/", views.office_home, name="office_home"),
     path("assessor/", views.assessor_home, name="assessor_home"),
     path("committee/", views_committee.queue, name="committee_home"),
+    path("help/<slug:role>/", views.help_page, name="help"),
 ]
