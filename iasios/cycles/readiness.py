@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from iasios.applications.models import Cycle
 from iasios.applications.selectors import Blocker, CycleOverview, cycle_overview
-from iasios.billing.pdf import issuer
+from iasios.billing.issuer import current_issuer
 from iasios.core.pdf import html_to_pdf
 from iasios.cycles.selectors import cycle_blockers
 
@@ -36,7 +36,7 @@ def readiness_report(cycle: Cycle, *, now: datetime.datetime | None = None) -> R
 
 
 def readiness_report_html(report: ReadinessReport) -> str:
-    return render_to_string("applications/readiness_pdf.html", {"report": report, "issuer": issuer()})
+    return render_to_string("applications/readiness_pdf.html", {"report": report, "issuer": current_issuer()})
 
 
 def readiness_report_pdf(report: ReadinessReport) -> bytes:

@@ -37,11 +37,12 @@ from iasios.assessment.models import Rating
 from iasios.core.events import timeline
 from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.cycles import committee
+from iasios.cycles.forms import CommitteeVoteForm
 from iasios.cycles.lifecycle import may_take
 from iasios.cycles.services import cycle_return, cycle_send_to_committee, cycle_start_assessment
 from iasios.decisions import selectors as decision_selectors
 from iasios.decisions.access import can_hear_appeal, get_visible_appeal_or_404
-from iasios.decisions.forms import AppealDecisionForm, VoteForm
+from iasios.decisions.forms import AppealDecisionForm
 from iasios.decisions.lifecycle import APPEAL_LIFECYCLE
 from iasios.decisions.models import AppealStatus, Decision, DecisionStatus
 
@@ -149,10 +150,15 @@ def reconcile(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         outcomes=decision_selectors.allowed_outcomes(cycle),
     )
     may_send = may_take("send_to_committee", cycle, request.user)
+    visit = assessment_selectors.visit_of(cycle)
+    findings = assessment_selectors.visit_findings(visit) if visit is not None else []
     return render(
         request,
         "assessment/office/reconcile.html",
         {
+            "visit": visit,
+            "visit_findings": findings,
+            "finding_requirements": {f.requirement_id for f in findings},
             "cycle": cycle,
             "facility": cycle.facility,
             "recon": recon,
@@ -217,7 +223,14 @@ def cycle_file(request: HttpRequest, cycle_id: uuid.UUID) -> HttpResponse:
         if mine
         else None
     )
-    form = VoteForm(request.POST or None, initial=initial, outcomes=decision_selectors.allowed_outcomes(cycle))
+    file = decision_selectors.committee_file(cycle)
+    form = CommitteeVoteForm(
+        request.POST or None,
+        initial=initial,
+        outcomes=decision_selectors.allowed_outcomes(cycle),
+        cycle=cycle,
+        flagged=file["recommendation"].flagged_requirement_ids,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -244,7 +257,7 @@ def cycle_file(request: HttpRequest, cycle_id: uuid.UUID) -> HttpResponse:
             "form": form,
             # Why Centre of Excellence is not among the choices, when it is not.
             "excellence_refusal": decision_selectors.centre_of_excellence_refusal(cycle),
-            **decision_selectors.committee_file(cycle),
+            **file,
         },
         status=status,
     )

@@ -13,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from iasios.accounts.access import has_programme_role
+from iasios.accounts.roles import ProgrammeRoleName
 from iasios.applications.models import EvidenceDocument
+from iasios.assessment import selectors as assessment_selectors
 from iasios.core.events import timeline
 from iasios.core.pdf import pdf_response
 from iasios.core.refusals import refusal_on
@@ -33,6 +36,9 @@ from iasios.decisions.lifecycle import ACTION_LIFECYCLE, AWARD_LIFECYCLE
 from iasios.decisions.models import AppealStatus, Decision, DecisionStatus
 from iasios.decisions.seals import SEAL_LEVEL_NAMES, seal_label
 from iasios.facilities.models import Facility
+
+
+VISIT_READERS = (ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR, ProgrammeRoleName.COMMITTEE)
 
 
 @login_required
@@ -61,7 +67,17 @@ def decision_context(
         "verify_form": VerifyForm(),
         "events": timeline(decision),
         **detail,
+        **_visit_record(request.user, decision),
     }
+
+
+def _visit_record(user: Any, decision: Decision) -> dict[str, Any]:
+    """The visit (plan and findings per requirement) in the decision's record, for programme staff."""
+    if not has_programme_role(user, *VISIT_READERS):
+        return {}
+    visit = assessment_selectors.visit_of(decision.cycle)
+    findings = assessment_selectors.visit_findings(visit) if visit is not None else []
+    return {"show_visit": True, "visit": visit, "visit_findings": findings}
 
 
 @login_required
