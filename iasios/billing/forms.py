@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iasios.billing.models import PARTIALLY_PAID, ConsultationStatus, InvoiceKind, InvoiceStatus
+from iasios.billing.iban import compact, validate_bic, validate_iban
+from iasios.billing.models import PARTIALLY_PAID, ConsultationStatus, InvoiceKind, InvoiceStatus, Issuer
 
 
 class DateInput(forms.DateInput):
@@ -82,3 +83,26 @@ class ConsultationFilterForm(forms.Form):
         required=False,
         choices=[("", _("Open (requested or scheduled)")), *ConsultationStatus.choices],
     )
+
+
+class IssuerForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The invoicing details; the IBAN's check digits are verified. Spaces in IBAN and BIC are dropped."""
+
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=50,
+        validators=[validate_iban],
+        help_text=_("Spaces are fine; the check digits are verified."),
+    )
+    bic = forms.CharField(label=_("BIC"), max_length=20, validators=[validate_bic], help_text=_("8 or 11 characters."))
+
+    class Meta:
+        model = Issuer
+        fields = ["name", "address", "vat_number", "email", "bank_name", "iban", "bic", "payment_reference_prefix"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_iban(self) -> str:
+        return compact(self.cleaned_data["iban"])
+
+    def clean_bic(self) -> str:
+        return compact(self.cleaned_data["bic"])

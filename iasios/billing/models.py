@@ -17,7 +17,9 @@ from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from iasios.billing.iban import validate_bic, validate_iban
 from iasios.core.models import BaseModel
 from iasios.facilities.models import Facility
 
@@ -85,6 +87,37 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
         return super().update(**kwargs)
 
 
+class Issuer(BaseModel):
+    """The programme body as its invoices name it: who is paid, where, quoting what.
+
+    One row, edited by the office (`/office/billing/issuer/`). Each invoice keeps a copy of it as
+    it stood at issue (`Invoice.issuer`), so a later change of bank never alters an issued invoice.
+    """
+
+    # Keeps the table to one row: every row would need the same value.
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    name = models.CharField(_("issuer name"), max_length=200)
+    address = models.TextField(_("address"), help_text=_("Street, postcode and city, country; one per line."))
+    vat_number = models.CharField(_("VAT number"), max_length=40, blank=True)
+    email = models.EmailField(_("billing e-mail"), blank=True)
+    bank_name = models.CharField(_("bank"), max_length=120, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, validators=[validate_bic])
+    payment_reference_prefix = models.CharField(
+        _("payment reference prefix"),
+        max_length=20,
+        blank=True,
+        help_text=_("Put before the invoice number in the reference the payer quotes, e.g. “IOA”."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invoice issuer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Invoice(BaseModel):
     # The only fields that change after issue, and only through the invoice lifecycle.
     MUTABLE_FIELDS = frozenset({"status", "settled_on", "updated_at"})
@@ -109,6 +142,8 @@ class Invoice(BaseModel):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The issuer's details (billing.issuer.IssuerDetails) as they stood at issue.
+    issuer = models.JSONField(_("issuer"), default=dict, blank=True, editable=False)
 
     objects = InvoiceQuerySet.as_manager()
 

@@ -4,37 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
+from iasios.billing.issuer import current_issuer, issuer_of, payment_instructions
 from iasios.billing.models import CreditNote, Invoice
 
 
 def issuer() -> dict[str, str]:
-    """The body that issues invoices; configured in settings (BILLING_ISSUER_*)."""
+    """The programme body as other documents' letterheads print it (letters, reports): the
+    current invoicing details (`billing.issuer`)."""
+    details = current_issuer()
     return {
-        "name": getattr(settings, "BILLING_ISSUER_NAME", "") or _("IO Accreditation programme office"),
-        "address": getattr(settings, "BILLING_ISSUER_ADDRESS", ""),
-        "email": getattr(settings, "BILLING_ISSUER_EMAIL", "") or settings.DEFAULT_FROM_EMAIL,
-        "tax_id": getattr(settings, "BILLING_ISSUER_TAX_ID", ""),
-        "bank": getattr(settings, "BILLING_ISSUER_BANK_DETAILS", ""),
+        "name": details.name,
+        "address": details.address,
+        "email": details.email,
+        "tax_id": details.vat_number,
+        "vat_number": details.vat_number,
     }
 
 
 def invoice_html(invoice: Invoice) -> str:
+    pay = payment_instructions(invoice)
     context: dict[str, Any] = {
         "invoice": invoice,
         "lines": list(invoice.lines.all()),
         "payments": list(invoice.payments.all()),
-        "issuer": issuer(),
+        "issuer": pay.issuer,
+        "pay": pay,
         "credit_note": getattr(invoice, "credit_note", None),
     }
     return render_to_string("billing/invoice_pdf.html", context)
 
 
 def credit_note_html(note: CreditNote) -> str:
-    return render_to_string("billing/credit_note_pdf.html", {"note": note, "invoice": note.invoice, "issuer": issuer()})
+    return render_to_string(
+        "billing/credit_note_pdf.html", {"note": note, "invoice": note.invoice, "issuer": issuer_of(note.invoice)}
+    )
 
 
 def html_to_pdf(html: str) -> bytes:

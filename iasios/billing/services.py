@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FACILITY_MANAGER_ROLES
+from iasios.billing.iban import compact
+from iasios.billing.issuer import current_issuer, payment_instructions
 from iasios.billing.lifecycles import CONSULTATION_LIFECYCLE, INVOICE_LIFECYCLE, may_record_payment
 from iasios.billing.models import (
     ZERO,
@@ -34,6 +36,7 @@ from iasios.billing.models import (
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
+    Issuer,
     NumberSeries,
     PayerKind,
     Payment,
@@ -43,6 +46,7 @@ from iasios.core.models import Event
 from iasios.core.numbering import next_number
 from iasios.core.refusals import Invalid, NotPermitted
 from iasios.facilities import services as facility_services
+from iasios.facilities.access import is_office
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.notifications.mail import send_templated_mail
 from iasios.standards.programme import ProgrammeSettings
@@ -133,6 +137,7 @@ def _issue(
             period_start=period_start,
             period_end=period_end,
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            issuer=current_issuer().as_dict(),
         )
         InvoiceLine.objects.bulk_create(
             [
@@ -153,12 +158,40 @@ def _issue(
             actor=actor,
             data={"invoice": str(invoice.pk), "number": invoice.number, "kind": kind},
         )
+        pay = payment_instructions(invoice)
         send_templated_mail(
             "billing/email/invoice_issued",
             billing_recipients(facility),
-            {"invoice": invoice, "facility": facility, "lines": lines},
+            {
+                "invoice": invoice,
+                "facility": facility,
+                "lines": lines,
+                "issuer": pay.issuer,
+                "reference": pay.reference,
+            },
         )
     return invoice
+
+
+ISSUER_FIELDS = ("name", "address", "vat_number", "email", "bank_name", "iban", "bic", "payment_reference_prefix")
+
+
+@transaction.atomic
+def issuer_save(*, actor: Any, **fields: str) -> Issuer:
+    """Set the details invoices are issued with (the office). Issued invoices keep theirs."""
+    if not is_office(actor):
+        raise NotPermitted(_("Only the programme office sets the invoicing details."))
+    unknown = set(fields) - set(ISSUER_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown issuer fields: {sorted(unknown)}")
+    issuer = Issuer.objects.select_for_update().first() or Issuer()
+    for name, value in fields.items():
+        setattr(issuer, name, (value or "").strip())
+    issuer.iban, issuer.bic = compact(issuer.iban), compact(issuer.bic)
+    issuer.full_clean()
+    issuer.save()
+    record_event(obj=issuer, action="issuer_changed", actor=actor, data={"fields": sorted(fields)})
+    return issuer
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("invoices/<uuid:pk>/payments/", views.payment_record, name="payment_record"),
     path("invoices/<uuid:pk>/credit-note/", views.credit_note_issue, name="credit_note_issue"),
     path("payments/", views.payments, name="payments"),
+    path("issuer/", views.issuer, name="issuer"),
     path("overdue/", views.overdue, name="overdue"),
     path("consultations/", views.consultations, name="consultations"),
     path("consultations/<uuid:pk>/", views.consultation_detail, name="consultation_detail"),

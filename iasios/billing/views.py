@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from iasios.billing import access, pdf, selectors, services
 from iasios.billing.forms import ConsultationRequestForm
+from iasios.billing.issuer import payment_instructions
 from iasios.billing.models import CreditNote, Invoice
 from iasios.core.events import timeline
 from iasios.core.pdf import pdf_response
@@ -55,6 +56,7 @@ def invoice_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "credit_note": getattr(invoice, "credit_note", None),
             "events": timeline(invoice),
             "is_office": is_office(request.user),
+            "pay": payment_instructions(invoice),
         },
     )
 

@@ -23,9 +23,11 @@ from iasios.billing.forms import (
     ConsultationScheduleForm,
     CreditNoteForm,
     InvoiceFilterForm,
+    IssuerForm,
     PaymentForm,
     ReasonForm,
 )
+from iasios.billing.issuer import issuer_row, payment_instructions
 from iasios.billing.lifecycles import CONSULTATION_LIFECYCLE, INVOICE_LIFECYCLE, may_record_payment
 from iasios.billing.models import Consultation, Invoice
 from iasios.billing.tables import consultation_table, invoice_table, overdue_table, payment_table
@@ -94,6 +96,7 @@ def _render_invoice(
         {
             "invoice": invoice,
             "credit_note": getattr(invoice, "credit_note", None),
+            "pay": payment_instructions(invoice),
             "payment_form": payment_form or PaymentForm(initial={"amount": invoice.balance}),
             "credit_form": credit_form or CreditNoteForm(),
             "can_record_payment": may_record_payment(request.user, invoice),
@@ -244,3 +247,15 @@ def consultation_cancel(request: HttpRequest, pk: str) -> HttpResponse:
             messages.success(request, _("The consultation was cancelled."))
             return redirect("office_billing:consultations")
     return _render_consultation(request, consultation, cancel_form=form, status=422)
+
+
+@office_only
+def issuer(request: HttpRequest) -> HttpResponse:
+    """The details every new invoice is issued with: name, address, VAT number, bank account, reference."""
+    form = IssuerForm(request.POST or None, instance=issuer_row())
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form):
+            services.issuer_save(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The invoicing details are saved; new invoices carry them."))
+            return redirect("office_billing:issuer")
+    return render(request, "billing/office/issuer.html", {"form": form}, status=400 if form.errors else 200)
