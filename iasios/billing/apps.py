@@ -7,7 +7,8 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from iasios.billing.parts import INVOICES_PART
+        from iasios.billing.parts import INVOICES_PART, PAY_PART
         from iasios.facilities.parts import register_dashboard_part
 
+        register_dashboard_part(PAY_PART)
         register_dashboard_part(INVOICES_PART)

@@ -144,6 +144,8 @@ class Invoice(BaseModel):
     )
     # The issuer's details (billing.issuer.IssuerDetails) as they stood at issue.
     issuer = models.JSONField(_("issuer"), default=dict, blank=True, editable=False)
+    # Not stored: set by the office's lists for the row's payment form (views_office.mark_payable).
+    can_record_payment: bool = False
 
     objects = InvoiceQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -65,15 +66,33 @@ def invoices(request: HttpRequest) -> HttpResponse:
     invoice_rows = selectors.invoices_for_office(filters)
     if (export := export_response(request, invoice_table(invoice_rows, selectors.today()))) is not None:
         return export
+    page = _page(request, invoice_rows)
+    page.object_list = mark_payable(request.user, page.object_list)
     return render(
         request,
         "billing/office/invoices.html",
         {
             "form": form,
-            "page": _page(request, invoice_rows),
+            "page": page,
             "querystring": _query_without_page(request),
         },
     )
+
+
+def mark_payable(user: Any, invoices: Any) -> list[Invoice]:
+    """The rows, each with `can_record_payment` by the invoice lifecycle's rule (the row's form)."""
+    rows = list(invoices)
+    for invoice in rows:
+        invoice.can_record_payment = may_record_payment(user, invoice)
+    return rows
+
+
+def _back_to(request: HttpRequest, invoice: Invoice) -> HttpResponse:
+    """Where a payment form came from (a list row), else the invoice's office page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("office_billing:invoice_detail", pk=invoice.pk)
 
 
 def _office_invoice(pk: str) -> Invoice:
@@ -120,8 +139,8 @@ def payment_record(request: HttpRequest, pk: str) -> HttpResponse:
     if form.is_valid():
         with refusal_on(form):
             services.payment_record(invoice=invoice, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The payment was recorded."))
-            return redirect("office_billing:invoice_detail", pk=invoice.pk)
+            messages.success(request, _("The payment on invoice %(number)s was recorded.") % {"number": invoice.number})
+            return _back_to(request, invoice)
     return _render_invoice(request, invoice, payment_form=form, status=422)
 
 

@@ -21,6 +21,7 @@ from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.billing import selectors as billing_selectors
 from iasios.billing import services
+from iasios.billing.views_office import mark_payable
 from iasios.core.events import timeline
 from iasios.core.exports import export_response
 from iasios.core.refusals import refusal_on
@@ -74,7 +75,7 @@ def _detail_context(request: HttpRequest, facility: Facility, **forms: Any) -> d
         "volumes": list(facility.volumes.all()),
         "volume_total": sum(v.yearly_volume for v in facility.volumes.all()),
         **team_context(request.user, facility),
-        "invoices": list(billing_selectors.invoices_for_facility(facility)),
+        "invoices": mark_payable(request.user, billing_selectors.invoices_for_facility(facility)),
         "events": timeline(facility)[:100],
         "can_confirm": "confirm" in available,
         "can_reject": "reject" in available,
