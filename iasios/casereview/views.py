@@ -74,9 +74,15 @@ class CaseRow:
     sampled: SampledCase
     state: str  # excluded / reviewed / in_progress / to_review
     answered: int
+    category_label: str
 
 
-def _case_rows(draw: SampleDraw) -> list[CaseRow]:
+def _category_labels(cycle: Cycle) -> dict[str, str]:
+    """Procedure categories by code → their labels, from the cycle's framework."""
+    return dict(cycle.framework.settings.procedure_categories)
+
+
+def _case_rows(draw: SampleDraw, categories: dict[str, str]) -> list[CaseRow]:
     rows = []
     for sc in selectors.sampled_cases(draw):
         review = selectors.review_of(sc)
@@ -89,7 +95,8 @@ def _case_rows(draw: SampleDraw) -> list[CaseRow]:
             state = "in_progress"
         else:
             state = "to_review"
-        rows.append(CaseRow(sampled=sc, state=state, answered=answered))
+        category = categories.get(sc.case.category, sc.case.category)
+        rows.append(CaseRow(sampled=sc, state=state, answered=answered, category_label=category))
     return rows
 
 
@@ -100,7 +107,7 @@ def cycle_page(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleReso
     log = selectors.procedure_log(cycle)
     draw = selectors.log_draw(log)
     items = selectors.checklist(cycle)
-    events = timeline(cycle).filter(action__in=CASE_REVIEW_ACTIONS)[:12]
+    events = timeline(cycle).filter(action__in=CASE_REVIEW_ACTIONS)
     return render(
         request,
         "casereview/cycle.html",
@@ -110,7 +117,7 @@ def cycle_page(request: HttpRequest, cycle_id: UUID, *, visible_cycle: CycleReso
             "can_edit": can_edit_case_review(request.user, cycle),
             "log": log,
             "draw": draw,
-            "rows": _case_rows(draw) if draw else [],
+            "rows": _case_rows(draw, _category_labels(cycle)) if draw else [],
             "items": items,
             "events": events,
             "programme": cycle.framework.settings,
@@ -277,6 +284,7 @@ def case_review(request: HttpRequest, cycle_id: UUID, position: int, *, visible_
             "cycle": cycle,
             "draw": draw,
             "sampled": sampled,
+            "category_label": _category_labels(cycle).get(sampled.case.category, sampled.case.category),
             "review": review,
             "fields": fields,
             "choices": ReviewAnswer.choices,

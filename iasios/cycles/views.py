@@ -87,7 +87,7 @@ def workspace(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         "can_submit_now": cycle.status in EDITABLE_CYCLE_STATES,
         "case_review": cycle_selectors.case_review_status(cycle),
         "case_review_url": cycle_selectors.case_review_url(cycle),
-        "events": timeline(cycle)[:20],
+        "events": timeline(cycle),
         "dossier": dossiers[0] if dossiers else None,
         "dossiers": dossiers,
         "next_step": selectors.cycle_next_step(cycle),

@@ -117,7 +117,7 @@ def cycle_detail(request: HttpRequest, cycle_id: Any) -> HttpResponse:
             "visit": assessment_selectors.visit_of(cycle),
             "recommendation": decision_selectors.recommendation_for(cycle),
             "withdraw_form": ReasonForm(),
-            "events": timeline(cycle)[:15],
+            "events": timeline(cycle),
             "limit": assessment_selectors.assessors_per_cycle(cycle),
         },
     )
