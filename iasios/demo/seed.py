@@ -326,8 +326,22 @@ def demo_team(facility: Facility, rep: User) -> list[DemoLogin]:
     return logins
 
 
+# The programme's own invoicing details, fictitious: the IBAN's check digits are valid, its bank code is not.
+DEMO_ISSUER = {
+    "name": "IO Accreditation Programme Office (demo)",
+    "address": "Avenue de la Démonstration 1\n1000 Brussels\nBelgium",
+    "vat_number": "BE0999.999.999",
+    "email": "billing@demo.example",
+    "bank_name": "Demo Programme Bank",
+    "iban": "BE90 9992 0260 0132",
+    "bic": "DEMOBEBB",
+    "payment_reference_prefix": "IOA",
+}
+
+
 def seed_all() -> list[DemoLogin]:
     office, office_login = demo_staff("office@demo.example", "Olivia Office", ProgrammeRoleName.OFFICE)
+    billing.issuer_save(actor=office, **DEMO_ISSUER)
     logins = [office_login]
     staff = {}
     for email, name, role in [
