@@ -18,6 +18,7 @@ from typing import IO, Any
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from iasios.applications.filetypes import honest_file_name
 from iasios.applications.models import (
@@ -30,7 +31,9 @@ from iasios.applications.models import (
     EvidenceRevision,
 )
 from iasios.applications.uploads import CHUNK_SIZE
+from iasios.core.documents import ZIP, Document, document_prepare, documents_ready, prepare_after_commit
 from iasios.core.exports import safe_cell
+from iasios.core.pdf import html_to_pdf
 
 # 2: the dossier revision number, `carried_over` per answer, and the amendment round it answers.
 SNAPSHOT_FORMAT = 2
@@ -186,7 +189,7 @@ def dossier_freeze(
     )
     # Round-trip through JSON so that what is hashed is exactly what the database gives back.
     snapshot = json.loads(canonical_json(snapshot))
-    return Dossier.objects.create(
+    dossier = Dossier.objects.create(
         cycle=cycle,
         number=number,
         snapshot=snapshot,
@@ -194,6 +197,8 @@ def dossier_freeze(
         signed_by=signed_by,
         declaration=declaration,
     )
+    prepare_after_commit(dossier_documents_render.enqueue, str(dossier.pk))
+    return dossier
 
 
 def dossier_verify(dossier: Dossier) -> bool:
@@ -279,10 +284,48 @@ def _uuid(value: str) -> Any:
 
 
 def dossier_pdf(dossier: Dossier) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "applications/dossier_pdf.html",
         {"dossier": dossier, "snapshot": dossier.snapshot, "verified": dossier_verify(dossier)},
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
+
+
+# ----------------------------------------------------------------------------- stored downloads
+# A frozen dossier never changes: its summary and its ZIP are rendered once, when it is frozen.
+DOSSIER_PDF = "dossier-pdf"
+DOSSIER_ZIP = "dossier-zip"
+
+
+def dossier_pdf_document(dossier: Dossier) -> Document:
+    return Document(
+        kind=DOSSIER_PDF,
+        object_id=str(dossier.pk),
+        filename=f"dossier-{dossier.sha256[:12]}.pdf",
+        render=lambda: dossier_pdf(dossier),
+    )
+
+
+def dossier_zip_document(dossier: Dossier) -> Document:
+    return Document(
+        kind=DOSSIER_ZIP,
+        object_id=str(dossier.pk),
+        filename=f"dossier-{dossier.sha256[:12]}-evidence.zip",
+        render=lambda: dossier_zip(dossier),
+        content_type=ZIP,
+    )
+
+
+def dossier_documents_ready(dossier: Dossier) -> dict[str, bool]:
+    """Whether the summary and the ZIP are stored, for the page to say they are being prepared."""
+    return {
+        "pdf": str(dossier.pk) in documents_ready(DOSSIER_PDF, [dossier.pk]),
+        "zip": str(dossier.pk) in documents_ready(DOSSIER_ZIP, [dossier.pk]),
+    }
+
+
+@task(queue_name="documents")
+def dossier_documents_render(dossier_id: str) -> None:
+    dossier = Dossier.objects.select_related("cycle__facility", "cycle__framework", "signed_by").get(pk=dossier_id)
+    document_prepare(dossier_pdf_document(dossier))
+    document_prepare(dossier_zip_document(dossier))

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from iasios.applications import selectors, services
 from iasios.applications.access import CycleResolver, can_edit_answer, can_edit_cycle, can_view_evidence
-from iasios.applications.dossier import dossier_pdf, dossier_verify, dossier_zip, frozen_revisions
+from iasios.applications.dossier import (
+    dossier_documents_ready,
+    dossier_pdf_document,
+    dossier_verify,
+    dossier_zip_document,
+    frozen_revisions,
+)
 from iasios.applications.forms import AnswerForm, CommentForm, LinkForm
 from iasios.applications.models import (
     EDITABLE_CYCLE_STATES,
@@ -37,6 +43,7 @@ from iasios.applications.models import (
     Dossier,
     EvidenceDocument,
 )
+from iasios.core.documents import document_response
 from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.standards.models import Standard
 
@@ -345,24 +352,18 @@ def dossier_page(
         "dossier_revisions": revisions,
         "is_latest": bool(revisions) and revisions[0].pk == dossier.pk,
         "amendment": snapshot.get("amendment"),
+        "documents_ready": dossier_documents_ready(dossier),
     }
     return render(request, "applications/dossier.html", context)
-
-
-def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
 def dossier_pdf_download(
     request: HttpRequest, cycle_id: Any, number: int | None = None, *, visible_cycle: CycleResolver
 ) -> HttpResponseBase:
+    """The summary, stored when the dossier was frozen (rendered now if it is not yet)."""
     dossier = _dossier_or_404(request, cycle_id, number, visible_cycle=visible_cycle)
-    response = HttpResponse(dossier_pdf(dossier), content_type="application/pdf")
-    return _attachment(response, f"dossier-{dossier.sha256[:12]}.pdf")
+    return document_response(dossier_pdf_document(dossier))
 
 
 @login_required
@@ -370,5 +371,4 @@ def dossier_zip_download(
     request: HttpRequest, cycle_id: Any, number: int | None = None, *, visible_cycle: CycleResolver
 ) -> HttpResponseBase:
     dossier = _dossier_or_404(request, cycle_id, number, visible_cycle=visible_cycle)
-    response = FileResponse(dossier_zip(dossier), content_type="application/zip")
-    return _attachment(response, f"dossier-{dossier.sha256[:12]}-evidence.zip")
+    return document_response(dossier_zip_document(dossier))

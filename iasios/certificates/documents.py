@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from iasios.certificates.models import Certificate
+from iasios.core.documents import Document
 from iasios.core.pdf import html_to_pdf
 from iasios.decisions.letters import issuer
 from iasios.decisions.models import AwardLevel
@@ -43,6 +44,19 @@ def certificate_html(certificate: Certificate) -> str:
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     return html_to_pdf(certificate_html(certificate))
+
+
+CERTIFICATE_PDF = "certificate-pdf"
+
+
+def certificate_document(certificate: Certificate) -> Document:
+    """The certificate as issued: rendered once, when it is issued, and served from storage."""
+    return Document(
+        kind=CERTIFICATE_PDF,
+        object_id=str(certificate.pk),
+        filename=f"certificate-{certificate.number}.pdf",
+        render=lambda: certificate_pdf(certificate),
+    )
 
 
 # level → (ring colour, fill colour); the levels and their names are the decisions app's (seals.py).

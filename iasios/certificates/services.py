@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from iasios.certificates.models import Certificate
+from iasios.certificates.tasks import certificate_render
+from iasios.core.documents import prepare_after_commit
 from iasios.core.events import record_event
 from iasios.core.numbering import next_number
 from iasios.decisions.models import Award
@@ -28,7 +30,7 @@ def certificate_issue(*, award: Award) -> Certificate:
     year = issued_on.year
     sequence = next_number(SERIES, year)
     facility = award.facility
-    certificate = Certificate.objects.create(
+    certificate = Certificate(
         award=award,
         number=certificate_number(year, sequence),
         year=year,
@@ -42,5 +44,8 @@ def certificate_issue(*, award: Award) -> Certificate:
         valid_until=award.valid_until,
         issued_on=issued_on,
     )
+    certificate.data_sha256 = certificate.issued_data_sha256()
+    certificate.save(force_insert=True)
     record_event(obj=certificate, action="issue", data={"number": certificate.number, "award": str(award.pk)})
+    prepare_after_commit(certificate_render.enqueue, str(certificate.pk))
     return certificate

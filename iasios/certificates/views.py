@@ -6,13 +6,14 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from iasios.certificates.documents import certificate_pdf, seal_svg
+from iasios.certificates.documents import certificate_document, seal_svg
 from iasios.certificates.models import Certificate
-from iasios.core.pdf import pdf_response
+from iasios.core.documents import document_response
 from iasios.decisions import selectors as decision_selectors
 from iasios.decisions.access import get_visible_award_or_404
 from iasios.decisions.models import CURRENT_AWARD_STATES, AwardStatus
@@ -45,12 +46,12 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_download(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
+def certificate_download(request: HttpRequest, award_id: uuid.UUID) -> HttpResponseBase:
     award = get_visible_award_or_404(request.user, award_id)
     certificate = Certificate.objects.filter(award=award).first()
     if certificate is None:
         raise Http404
-    return pdf_response(certificate_pdf(certificate), f"certificate-{certificate.number}.pdf")
+    return document_response(certificate_document(certificate))
 
 
 def _svg(content: str, filename: str, *, private: bool) -> HttpResponse:

@@ -27,10 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from iasios.certificates.services import certificate_issue
+from iasios.core.documents import prepare_after_commit
 from iasios.cycles.services import cycle_mark_decided, cycle_reconsider, cycle_reopen_for_amendment
 from iasios.decisions import notifications
 from iasios.decisions import services as decision_services
 from iasios.decisions.models import AWARDING_OUTCOMES, Appeal, Award, Decision, Outcome, Vote
+from iasios.decisions.tasks import decision_letter_render
 
 
 @transaction.atomic
@@ -69,6 +71,7 @@ def decision_take(*, decision: Decision, outcome: str, today: date) -> Decision:
     if outcome == Outcome.AREAS_TO_AMEND:
         cycle_reopen_for_amendment(cycle=cycle, requirement_ids=areas, actor=None)
     transaction.on_commit(partial(notifications.decision_taken, decision))
+    prepare_after_commit(decision_letter_render.enqueue, str(decision.pk))
     return decision
 
 

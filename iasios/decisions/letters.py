@@ -1,4 +1,9 @@
-"""Decision and appeal letters: HTML templates rendered to PDF."""
+"""Decision and appeal letters: HTML templates rendered to PDF, stored once rendered.
+
+A letter lists what its decision holds, and the office may add corrective actions after the
+decision: the stored PDF carries the SHA-256 of the HTML it was rendered from and is rendered
+again only when that HTML changes (core.documents).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from iasios.core.documents import Document, source_sha256
 from iasios.core.pdf import html_to_pdf
 from iasios.decisions.models import Appeal, Decision
 from iasios.decisions.selectors import decision_detail
@@ -40,3 +46,25 @@ def appeal_letter_html(appeal: Appeal) -> str:
 
 def appeal_letter_pdf(appeal: Appeal) -> bytes:
     return html_to_pdf(appeal_letter_html(appeal))
+
+
+DECISION_LETTER = "decision-letter"
+APPEAL_LETTER = "appeal-letter"
+
+
+def _letter(kind: str, object_id: Any, filename: str, html: str) -> Document:
+    return Document(
+        kind=kind,
+        object_id=str(object_id),
+        filename=filename,
+        render=lambda: html_to_pdf(html),
+        source=source_sha256(html),
+    )
+
+
+def decision_letter_document(decision: Decision) -> Document:
+    return _letter(DECISION_LETTER, decision.pk, f"decision-{decision.decided_on}.pdf", decision_letter_html(decision))
+
+
+def appeal_letter_document(appeal: Appeal) -> Document:
+    return _letter(APPEAL_LETTER, appeal.pk, f"appeal-{appeal.decided_on}.pdf", appeal_letter_html(appeal))

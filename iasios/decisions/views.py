@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,11 +18,12 @@ from iasios.accounts.access import has_programme_role
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.applications.models import EvidenceDocument
 from iasios.assessment import selectors as assessment_selectors
+from iasios.core.documents import document_response
 from iasios.core.events import timeline
-from iasios.core.pdf import pdf_response
 from iasios.core.refusals import refusal_on
-from iasios.decisions import selectors, services
+from iasios.decisions import panels, selectors, services
 from iasios.decisions.access import (
+    can_appoint_panel,
     can_lodge_appeal,
     can_manage_actions,
     can_manage_award,
@@ -29,14 +31,15 @@ from iasios.decisions.access import (
     get_visible_appeal_or_404,
     get_visible_award_or_404,
     get_visible_decision_or_404,
+    hearing_refusal,
+    may_sit_on_appeal_panels,
 )
-from iasios.decisions.forms import AppealForm, CorrectiveActionForm, ReasonForm, VerifyForm
-from iasios.decisions.letters import appeal_letter_pdf, decision_letter_pdf
+from iasios.decisions.forms import AppealForm, AppealPanelForm, CorrectiveActionForm, ReasonForm, VerifyForm
+from iasios.decisions.letters import appeal_letter_document, decision_letter_document
 from iasios.decisions.lifecycle import ACTION_LIFECYCLE, AWARD_LIFECYCLE
-from iasios.decisions.models import AppealStatus, Decision, DecisionStatus
+from iasios.decisions.models import Appeal, AppealStatus, Decision, DecisionStatus
 from iasios.decisions.seals import SEAL_LEVEL_NAMES, seal_label
 from iasios.facilities.models import Facility
-
 
 VISIT_READERS = (ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR, ProgrammeRoleName.COMMITTEE)
 
@@ -82,11 +85,11 @@ def _visit_record(user: Any, decision: Decision) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def decision_letter(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
+def decision_letter(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponseBase:
     decision = get_visible_decision_or_404(request.user, decision_id)
     if decision.status == DecisionStatus.VOTING:
         raise Http404
-    return pdf_response(decision_letter_pdf(decision), f"decision-{decision.decided_on}.pdf")
+    return document_response(decision_letter_document(decision))
 
 
 @login_required
@@ -121,20 +124,32 @@ def appeal_lodge(request: HttpRequest, decision_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def appeal_page(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
     appeal = get_visible_appeal_or_404(request.user, appeal_id)
-    return render(
-        request,
-        "decisions/appeal.html",
-        {"appeal": appeal, "decision": appeal.decision, "events": timeline(appeal)},
-    )
+    return render(request, "decisions/appeal.html", appeal_context(request, appeal))
+
+
+def appeal_context(request: HttpRequest, appeal: Appeal, panel_form: AppealPanelForm | None = None) -> dict[str, Any]:
+    """The appeal page's data: for the office, the panel (with the form as posted when it was
+    refused); for committee members, whether they may hear it and why not."""
+    context: dict[str, Any] = {"appeal": appeal, "decision": appeal.decision, "events": timeline(appeal)}
+    if may_sit_on_appeal_panels(request.user):
+        context["may_sit"] = True
+        context["hearing_refusal"] = hearing_refusal(request.user, appeal)
+    if can_appoint_panel(request.user) and appeal.is_lodged:
+        state = panels.panel_state(appeal)
+        context["panel_state"] = state
+        context["panel_form"] = panel_form or AppealPanelForm(
+            initial={"members": [m.pk for m in state.panel]}, candidates=panels.eligible_members(appeal)
+        )
+    return context
 
 
 @login_required
 @require_GET
-def appeal_letter(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
+def appeal_letter(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponseBase:
     appeal = get_visible_appeal_or_404(request.user, appeal_id)
     if appeal.status == AppealStatus.LODGED:
         raise Http404  # no letter before the panel's finding
-    return pdf_response(appeal_letter_pdf(appeal), f"appeal-{appeal.decided_on}.pdf")
+    return document_response(appeal_letter_document(appeal))
 
 
 @login_required

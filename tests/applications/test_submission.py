@@ -209,7 +209,7 @@ def test_zip_manifest_matches_files(submitted: Dossier) -> None:
 def test_dossier_downloads(submitted: Dossier, enrolled: Any) -> None:
     client = enrolled.client_for("read_only")
     pdf = client.get(reverse("applications:dossier_pdf", args=[submitted.cycle_id]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert pdf["Content-Disposition"].startswith("attachment;") and pdf["X-Content-Type-Options"] == "nosniff"
     archive = client.get(reverse("applications:dossier_zip", args=[submitted.cycle_id]))
     assert archive.status_code == 200 and archive["Content-Type"] == "application/zip"

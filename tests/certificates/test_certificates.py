@@ -88,7 +88,7 @@ def test_the_pdf_download_is_for_the_facility_and_the_office(cast: Any, award: A
         assert response.status_code == status, who
         if status == 200:
             assert response["Content-Disposition"].startswith("attachment")
-            assert response.content.startswith(b"%PDF")
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 @pytest.mark.parametrize("status", ["valid", "suspended", "withdrawn", "expired", "superseded"])

@@ -12,12 +12,13 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Router, Schema, Status
 
 from iasios.api.api import ErrorOut
 from iasios.applications.models import Cycle
-from iasios.core.pdf import pdf_response
+from iasios.core.documents import document_response
 from iasios.cycles import committee
 from iasios.decisions import selectors, services
 from iasios.decisions.access import (
@@ -27,7 +28,7 @@ from iasios.decisions.access import (
     get_visible_decision_or_404,
     is_committee,
 )
-from iasios.decisions.letters import decision_letter_pdf
+from iasios.decisions.letters import decision_letter_document
 from iasios.decisions.models import Appeal, Award, Decision, DecisionStatus
 
 router = Router(tags=["decisions"])
@@ -247,9 +248,8 @@ def decision_get(request: HttpRequest, decision_id: UUID) -> dict[str, Any]:
     response={200: None, 401: ErrorOut, 404: ErrorOut},
     summary="The decision letter (PDF)",
 )
-def decision_letter(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = _taken(request, decision_id)
-    return pdf_response(decision_letter_pdf(decision), f"decision-{decision.decided_on}.pdf")
+def decision_letter(request: HttpRequest, decision_id: UUID) -> HttpResponseBase:
+    return document_response(decision_letter_document(_taken(request, decision_id)))
 
 
 @router.post(
