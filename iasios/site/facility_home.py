@@ -1,6 +1,6 @@
 """The facility's home as a work queue: where its application stands, what the team does next,
-the open evidence requests, what there is to pay, and the award with its seal, certificate and
-decision letter.
+the open evidence requests, and the award with its seal, certificate and decision letter (what
+there is to pay is billing's panel, beside this one).
 
 The facility's page belongs to the facilities app, which stands below everything it would need
 to say this; the site registers this section with facilities' dashboard-part hook
@@ -26,7 +26,6 @@ from iasios.applications import selectors as application_selectors
 from iasios.applications.access import can_start_cycle
 from iasios.applications.models import EDITABLE_CYCLE_STATES, Cycle, CycleStatus
 from iasios.assessment.models import EvidenceRequest, EvidenceRequestStatus
-from iasios.billing import access as billing_access
 from iasios.billing.models import Invoice, InvoiceStatus
 from iasios.cycles import selectors as cycle_selectors
 from iasios.decisions import selectors as decision_selectors
@@ -60,7 +59,6 @@ class FacilityWork:
     case_review: Any = None
     ready_to_submit: bool = False
     requests: list[EvidenceRequest] = field(default_factory=list)
-    invoices: list[Invoice] = field(default_factory=list)
     decision: Decision | None = None
     award: Award | None = None
     next_award: Award | None = None
@@ -120,10 +118,6 @@ def facility_work(viewer: Any, facility: Facility) -> FacilityWork:
             work.ready_to_submit = not cycle_selectors.cycle_blockers(cycle)
         if cycle.status == CycleStatus.IN_ASSESSMENT:
             work.requests = open_requests(cycle)
-    if billing_access.can_view_billing(viewer, facility):
-        work.invoices = list(
-            Invoice.objects.filter(facility=facility, status=InvoiceStatus.ISSUED).with_paid().order_by("due_on")
-        )
     work.decision = latest_decision(facility)
     work.award = decision_selectors.current_award(facility)
     work.next_award = decision_selectors.next_award(facility)
