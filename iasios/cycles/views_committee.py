@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iasios.accounts.access import programme_role_required
-from iasios.accounts.roles import ProgrammeRoleName
+from iasios.accounts.roles import APPEAL_PANEL_ROLES, ProgrammeRoleName
 from iasios.applications.models import Cycle, CycleStatus
 from iasios.assessment import selectors as assessment_selectors
 from iasios.assessment import services as assessment_services
@@ -41,13 +41,14 @@ from iasios.cycles.forms import CommitteeVoteForm
 from iasios.cycles.lifecycle import may_take
 from iasios.cycles.services import cycle_return, cycle_send_to_committee, cycle_start_assessment
 from iasios.decisions import selectors as decision_selectors
-from iasios.decisions.access import can_hear_appeal, get_visible_appeal_or_404
+from iasios.decisions.access import get_visible_appeal_or_404, hearing_refusal
 from iasios.decisions.forms import AppealDecisionForm
 from iasios.decisions.lifecycle import APPEAL_LIFECYCLE
 from iasios.decisions.models import AppealStatus, Decision, DecisionStatus
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 committee_only = programme_role_required(ProgrammeRoleName.COMMITTEE)
+appeal_panel_only = programme_role_required(*APPEAL_PANEL_ROLES)
 
 
 def _cycle(pk: Any) -> Cycle:
@@ -263,13 +264,14 @@ def cycle_file(request: HttpRequest, cycle_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@committee_only
+@appeal_panel_only
 @require_http_methods(["GET", "POST"])
 def appeal_hear(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
     appeal = get_visible_appeal_or_404(request.user, appeal_id)
-    if not can_hear_appeal(request.user, appeal):
-        # Members who voted on the decision take no part in its appeal: they may not open it.
-        raise PermissionDenied(_("You took part in this decision: its appeal is heard by other members."))
+    # A member who may not hear it (a voter, or not on the appointed panel) reads the appeal and why.
+    refusal = hearing_refusal(request.user, appeal)
+    if refusal is not None and request.method == "POST":
+        raise PermissionDenied(refusal)
     form = AppealDecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -293,6 +295,7 @@ def appeal_hear(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
             "decision": appeal.decision,
             "form": form,
             "may_decide": bool(APPEAL_LIFECYCLE.available(appeal, request.user)),
+            "hearing_refusal": refusal,
             "events": timeline(appeal),
             **detail,
         },

@@ -7,8 +7,10 @@ they can see answers 403.
   excluded from the round (they took part in a decision set aside on appeal).
 - Decision page and letter: the facility's members (every role), the office, committee
   members; the office adds and verifies corrective actions.
-- Appeal: seen as its decision; the authorised representative lodges it; a committee member
-  who did not vote on the decision hears it.
+- Appeal: seen as its decision (and by members for appeals only); the authorised representative
+  lodges it; the office appoints its panel; a committee member who did not vote on the decision
+  hears it, or, once a panel is appointed, a member of the panel only (`hearing_refusal` says why
+  not, in the words the member reads).
 - Award, certificate PDF, facility seal: the facility's members and the office; the office
   suspends, reinstates and withdraws.
 """
@@ -18,8 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
+from iasios.accounts.roles import APPEAL_PANEL_ROLES, FacilityRoleName, ProgrammeRoleName
 from iasios.decisions.models import Appeal, Award, Decision, DecisionStatus
 from iasios.facilities.access import facility_role, is_office
 from iasios.facilities.models import Facility
@@ -27,6 +30,11 @@ from iasios.facilities.models import Facility
 
 def is_committee(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_programme_role(ProgrammeRoleName.COMMITTEE))
+
+
+def may_sit_on_appeal_panels(user: Any) -> bool:
+    """Committee members and members for appeals only: the people an appeal panel is made of."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_programme_role(*APPEAL_PANEL_ROLES))
 
 
 def voter_ids(decision: Decision) -> set[Any]:
@@ -43,7 +51,7 @@ def is_excluded(user: Any, decision: Decision) -> bool:
 
 
 def can_view_decision(user: Any, decision: Decision) -> bool:
-    return is_office(user) or is_committee(user) or facility_role(user, decision.cycle.facility) is not None
+    return is_office(user) or may_sit_on_appeal_panels(user) or facility_role(user, decision.cycle.facility) is not None
 
 
 def can_vote(user: Any, decision: Decision) -> bool:
@@ -63,9 +71,35 @@ def can_view_appeal(user: Any, appeal: Appeal) -> bool:
     return can_view_decision(user, appeal.decision)
 
 
+def panel_ids(appeal: Appeal) -> set[Any]:
+    """The appointed panel's members (uses prefetched members when present); empty before one is appointed."""
+    return {member.pk for member in appeal.panel.all()}
+
+
+def hearing_refusal(user: Any, appeal: Appeal) -> str | None:
+    """Why `user` may not hear the appeal, in the words they read; None when they may.
+
+    Committee members who took no part in the decision appealed against hear it; once the office
+    appoints a panel, its members only (members for appeals only sit on panels, never otherwise).
+    """
+    if not may_sit_on_appeal_panels(user):
+        return _("Only committee members hear appeals.")
+    if took_part(user, appeal.decision):
+        return _("You took part in this decision, so you cannot hear its appeal.")
+    panel = panel_ids(appeal)
+    if panel and user.pk not in panel:
+        return _("The office appointed a panel to hear this appeal, and you are not on it.")
+    if not panel and not is_committee(user):
+        return _("Members for appeals only hear an appeal once the office appoints them to its panel.")
+    return None
+
+
 def can_hear_appeal(user: Any, appeal: Appeal) -> bool:
-    """Committee members who took no part in the decision appealed against."""
-    return is_committee(user) and not took_part(user, appeal.decision)
+    return hearing_refusal(user, appeal) is None
+
+
+def can_appoint_panel(user: Any) -> bool:
+    return is_office(user)
 
 
 def can_view_award(user: Any, award: Award) -> bool:
@@ -97,7 +131,7 @@ def get_visible_appeal_or_404(user: Any, pk: Any) -> Appeal:
         Appeal.objects.select_related(
             "decision__cycle__facility", "decision__cycle__framework", "lodged_by", "heard_by"
         )
-        .prefetch_related("decision__votes", "documents")
+        .prefetch_related("decision__votes", "documents", "panel")
         .filter(pk=pk)
         .first()
     )

@@ -64,6 +64,25 @@ class AppealDecisionForm(forms.Form):
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class PanelMemberField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        roles = ", ".join(str(role.get_role_display()) for role in obj.programme_role_set.all())
+        return f"{obj} · {roles}"
+
+
+class AppealPanelForm(forms.Form):
+    members = PanelMemberField(
+        label=_("Panel members"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Committee members who took no part in the decision, or members for appeals only."),
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = candidates  # type: ignore[attr-defined]
+
+
 class CorrectiveActionForm(forms.Form):
     description = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label=_("Owner at the facility"), max_length=150, help_text=_("A name or a role."))

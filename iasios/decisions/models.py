@@ -158,6 +158,12 @@ class Appeal(BaseModel):
     status = models.CharField(
         _("status"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.LODGED, editable=False
     )
+    # The panel the office appointed (committee members who took no part in the decision, or members
+    # for appeals only, at least the quorum); until one is appointed, any such member may hear it.
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="appeal_panels", verbose_name=_("appeal panel")
+    )
+    panel_appointed_on = models.DateField(_("panel appointed on"), null=True, blank=True, editable=False)
     heard_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )

@@ -70,6 +70,24 @@ def appeal_lodged(appeal: Any) -> None:
     )
 
 
+def appeal_panel_appointed(appeal: Any, members: list[Any]) -> None:
+    """To the members the office appointed: the hearing page, where they record the finding."""
+    decision = appeal.decision
+    path = reverse("committee:appeal", args=[appeal.pk])
+    send_templated_mail(
+        PREFIX + "appeal_panel",
+        [member.email for member in members],
+        {
+            "appeal": appeal,
+            "decision": decision,
+            "facility": decision.cycle.facility,
+            "names": ", ".join(str(member) for member in members),
+            "url": settings.SITE_URL + path,
+        },
+        link=path,
+    )
+
+
 def award_granted(award: Any, certificate: Any) -> None:
     """The award and its certificate: the award page, the certificate PDF and the public verification."""
     path = reverse("decisions:award", args=[award.pk])

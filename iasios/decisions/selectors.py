@@ -235,7 +235,16 @@ def appeals_lodged() -> list[Appeal]:
     return list(
         Appeal.objects.filter(status=AppealStatus.LODGED)
         .select_related("decision__cycle__facility", "lodged_by")
-        .prefetch_related("decision__votes")
+        .prefetch_related("decision__votes", "panel")
+        .order_by("lodged_on", "created_at")
+    )
+
+
+def appeals_needing_panel() -> QuerySet[Appeal]:
+    """Lodged appeals whose panel the office has not appointed yet, oldest first (the office's work)."""
+    return (
+        Appeal.objects.filter(status=AppealStatus.LODGED, panel_appointed_on__isnull=True)
+        .select_related("decision__cycle__facility")
         .order_by("lodged_on", "created_at")
     )
 

@@ -287,7 +287,7 @@ def appeal_refusal(decision: Decision, today: date | None = None) -> str | None:
             ) % {"n": latest.number}
     deadline = appeal_deadline(decision)
     if deadline is not None and _today(today) > deadline:
-        return _("The appeal window closed on %(date)s.") % {"date": date_format(deadline)}
+        return _("Appeals closed on %(date)s.") % {"date": date_format(deadline)}
     return None
 
 

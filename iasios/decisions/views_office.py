@@ -15,11 +15,11 @@ from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.core.exports import export_response
 from iasios.core.refusals import refusal_as_message, refusal_on
-from iasios.decisions import selectors, services, tables
-from iasios.decisions.access import get_visible_decision_or_404
-from iasios.decisions.forms import CorrectiveActionForm, ReasonForm, VerifyForm
+from iasios.decisions import panels, selectors, services, tables
+from iasios.decisions.access import get_visible_appeal_or_404, get_visible_decision_or_404
+from iasios.decisions.forms import AppealPanelForm, CorrectiveActionForm, ReasonForm, VerifyForm
 from iasios.decisions.models import Award, CorrectiveAction, Decision, DecisionStatus
-from iasios.decisions.views import decision_context
+from iasios.decisions.views import appeal_context, decision_context
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 
@@ -78,6 +78,20 @@ def action_verify(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
     else:
         messages.error(request, _("Write a verification note."))
     return redirect("decisions:detail", action.decision_id)
+
+
+@office_only
+@require_POST
+def appeal_panel(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
+    appeal = get_visible_appeal_or_404(request.user, appeal_id)
+    form = AppealPanelForm(request.POST, candidates=panels.eligible_members(appeal))
+    if form.is_valid():
+        with refusal_on(form):
+            panels.appeal_panel_appoint(appeal=appeal, actor=request.user, members=list(form.cleaned_data["members"]))
+            messages.success(request, _("The panel is appointed; its members have been told."))
+            return redirect("decisions:appeal", appeal.pk)
+    # The appeal page again, with the choice as made and what is wrong with it.
+    return render(request, "decisions/appeal.html", appeal_context(request, appeal, form), status=400)
 
 
 @office_only

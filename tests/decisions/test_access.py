@@ -70,7 +70,8 @@ STAFF_ONLY = _codes(403, voter=200, committee=200, anonymous=302)
 PAGES = [
     ("/committee/", STAFF_ONLY),
     ("/committee/cycles/{waiting}/", STAFF_ONLY),
-    ("/committee/appeals/{appeal}/", _codes(403, committee=200, anonymous=302)),
+    # A voter opens the appeal and reads why they cannot hear it (test_appeal_panel.py); only the form is not theirs.
+    ("/committee/appeals/{appeal}/", _codes(403, committee=200, voter=200, anonymous=302)),
     ("/decisions/{decision}/", DECISION_VIEW),
     ("/decisions/{decision}/letter.pdf", DECISION_VIEW),
     ("/decisions/{decision}/appeal/", _codes(403, outsider=404, assessor=404, anonymous=302, representative=200)),
