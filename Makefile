@@ -22,10 +22,11 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end files from npm, copied into the git-ignored static folder WhiteNoise serves.
 assets: node_modules/.installed
-	@mkdir -p var/assets/htmx var/assets/leaflet var/assets/swagger-ui var/static
+	@mkdir -p var/assets/htmx var/assets/leaflet var/assets/swagger-ui var/assets/world-atlas var/static
 	@cp -u node_modules/htmx.org/dist/htmx.min.js var/assets/htmx/
 	@cp -ru node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images var/assets/leaflet/
 	@cp -u node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui.css.map var/assets/swagger-ui/
+	@cp -u node_modules/world-atlas/countries-110m.json var/assets/world-atlas/
 
 migrate: $(VENV)/.installed
 	@$(PY) manage.py migrate --no-input -v 0

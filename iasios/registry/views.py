@@ -19,6 +19,7 @@ from iasios.registry.selectors import (
     registry_entry,
     registry_queryset,
 )
+from iasios.registry.worldmap import world_map
 
 # Centres per page on the list; the open data (JSON, CSV) always holds every matching centre.
 REGISTRY_PAGE_SIZE = 50
@@ -47,8 +48,9 @@ def registry_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     page = Paginator(registry_queryset(**filters), REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     entries = [entry_for(f) for f in page.object_list]
-    # The map shows every matching centre, not only this page's; without a tile server there is no map.
-    mapped = registry_entries(**filters) if settings.REGISTRY_TILE_URL else []
+    # The map shows every matching centre, not only this page's: on the tile server when one is
+    # configured, else drawn on the server from the country shapes (registry/worldmap.py).
+    mapped = registry_entries(**filters)
     markers = [
         {
             "name": e.name,
@@ -59,7 +61,7 @@ def registry_list(request: HttpRequest) -> HttpResponse:
             "lng": float(e.longitude),
         }
         for e in mapped
-        if e.latitude is not None and e.longitude is not None
+        if settings.REGISTRY_TILE_URL and e.latitude is not None and e.longitude is not None
     ]
     return render(
         request,
@@ -74,6 +76,7 @@ def registry_list(request: HttpRequest) -> HttpResponse:
             "markers": markers,
             "tile_url": settings.REGISTRY_TILE_URL,
             "tile_attribution": settings.REGISTRY_TILE_ATTRIBUTION,
+            "world_map": None if settings.REGISTRY_TILE_URL else world_map(mapped),
         },
     )
 
