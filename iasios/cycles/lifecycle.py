@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from iasios.accounts.roles import ProgrammeRoleName
+from iasios.accounts.roles import APPEAL_PANEL_ROLES, ProgrammeRoleName
 from iasios.applications.access import can_submit_cycle
 from iasios.applications.models import Cycle, CycleStatus
 from iasios.applications.selectors import amendment_overdue
@@ -42,6 +42,16 @@ def _representative(user: Any, cycle: Cycle) -> bool:
 
 def _office(user: Any, cycle: Cycle) -> bool:
     return user is not None and is_office(user)
+
+
+def _system_appeal_hearer_or_office(user: Any, cycle: Cycle) -> bool:
+    """An upheld appeal sends the cycle back: as the system, the member who heard it (a committee
+    member or a member for appeals only on its panel) or the office."""
+    if user is None:
+        return True
+    return is_office(user) or bool(
+        getattr(user, "is_authenticated", False) and user.has_programme_role(*APPEAL_PANEL_ROLES)
+    )
 
 
 def _system_committee_or_office(user: Any, cycle: Cycle) -> bool:
@@ -126,7 +136,7 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             "reopen_for_amendment",
             {CycleStatus.DECIDED},
             CycleStatus.AMENDING,
-            who=_system_committee_or_office,
+            who=_system_appeal_hearer_or_office,
             guard=_no_other_open_cycle,
             label=gettext_lazy("reopen the application for amendment"),
         ),
@@ -135,7 +145,7 @@ CYCLE_LIFECYCLE: StateMachine[Cycle] = StateMachine(
             "reconsider",
             {CycleStatus.DECIDED, CycleStatus.AMENDING},
             CycleStatus.WITH_COMMITTEE,
-            who=_system_committee_or_office,
+            who=_system_appeal_hearer_or_office,
             guard=_no_other_open_cycle,
             needs_reason=True,
             label=gettext_lazy("send the application back to the committee"),
