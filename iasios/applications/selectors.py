@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,20 +246,76 @@ def standard_answers(cycle: Cycle, standard: Standard) -> list[Answer]:
     )
 
 
-def library_documents(facility: Facility) -> list[EvidenceDocument]:
-    """The evidence library with the revisions and the requirements each document supports."""
-    return list(
-        EvidenceDocument.objects.filter(facility=facility)
-        .select_related("created_by")
-        .prefetch_related(
-            Prefetch("revisions", queryset=revisions_newest_first()),
-            Prefetch(
-                "links",
-                queryset=EvidenceLink.objects.select_related("answer__requirement__standard", "answer__cycle"),
-            ),
-        )
+@dataclass(frozen=True)
+class LibraryRevision:
+    """A stored file of a document, as the library lists it (plain values, no model instance)."""
+
+    id: Any
+    number: int
+    original_name: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+    received_at: datetime.datetime
+
+    @property
+    def pk(self) -> Any:
+        return self.id
+
+
+@dataclass(frozen=True)
+class LibraryDocument:
+    """A document of the library with its revisions (newest first) and the references of the
+    requirements it supports (one per linked answer, in the order they were linked)."""
+
+    id: Any
+    title: str
+    description: str
+    effective_on: datetime.date | None
+    expires_on: datetime.date | None
+    available_on_request: bool
+    revisions: list[LibraryRevision]
+    supports: list[str]
+
+    @property
+    def pk(self) -> Any:
+        return self.id
+
+    @property
+    def latest_revision(self) -> LibraryRevision | None:
+        return self.revisions[0] if self.revisions else None
+
+
+LIBRARY_REVISION_FIELDS = [f.name for f in dataclasses.fields(LibraryRevision)]
+
+
+def library_documents(facility: Facility) -> list[LibraryDocument]:
+    """The evidence library with the revisions and the requirements each document supports.
+
+    Three queries of plain values: a big library is read often (the page and the API), and
+    building a model instance for every document, revision, link, answer and requirement cost
+    more than the rest of the request."""
+    revisions: dict[Any, list[LibraryRevision]] = defaultdict(list)
+    for values in (
+        EvidenceRevision.objects.filter(document__facility=facility)
+        .order_by("document_id", "-number")
+        .values_list("document_id", *LIBRARY_REVISION_FIELDS)
+    ):
+        revisions[values[0]].append(LibraryRevision(*values[1:]))
+    supports: dict[Any, list[str]] = defaultdict(list)
+    for document_id, number, letter in (
+        EvidenceLink.objects.filter(document__facility=facility)
+        .order_by("linked_at", "id")
+        .values_list("document_id", "answer__requirement__standard__number", "answer__requirement__letter")
+    ):
+        supports[document_id].append(f"{number}{letter}")  # Requirement.reference
+    return [
+        LibraryDocument(**values, revisions=revisions[values["id"]], supports=supports[values["id"]])
+        for values in EvidenceDocument.objects.filter(facility=facility)
         .order_by("title", "created_at")
-    )
+        .values("id", "title", "description", "effective_on", "expires_on", "available_on_request")
+    ]
 
 
 def library_choices(facility: Facility) -> list[EvidenceDocument]:

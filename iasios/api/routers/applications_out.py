@@ -207,7 +207,9 @@ def revision_out(revision: Any) -> dict[str, Any]:
     }
 
 
-def document_out(document: EvidenceDocument) -> dict[str, Any]:
+def document_out(document: EvidenceDocument | selectors.LibraryDocument) -> dict[str, Any]:
+    """A document with its revisions, newest first: a stored one, or a row of the library (read as plain values)."""
+    revisions = document.revisions if isinstance(document, selectors.LibraryDocument) else document.revisions.all()
     return {
         "id": document.pk,
         "title": document.title,
@@ -215,5 +217,5 @@ def document_out(document: EvidenceDocument) -> dict[str, Any]:
         "effective_on": document.effective_on,
         "expires_on": document.expires_on,
         "available_on_request": document.available_on_request,
-        "revisions": [revision_out(r) for r in document.revisions.all()],
+        "revisions": [revision_out(r) for r in revisions],
     }
