@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -147,3 +147,15 @@ def registry_entry(facility_id: Any) -> RegistryEntry | None:
 def registry_countries() -> list[tuple[str, str]]:
     codes = Facility.objects.for_public_registry().order_by().values_list("country", flat=True).distinct()
     return sorted(((c, str(country_name(c))) for c in codes), key=lambda pair: pair[1])
+
+
+def registry_version() -> str:
+    """What the registry's rows are read from, as it stands: for facilities, awards and certificates,
+    how many there are (a deletion changes it) and when the last one changed (every change saves
+    `updated_at`: the forms and services save, a lifecycle transition writes it with the state).
+    Three small queries; the open data's ETag and its cached body are keyed on it."""
+    parts = []
+    for model in (Facility, Award, Certificate):
+        row = model.objects.order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{row['n']}@{row['last'].isoformat() if row['last'] else '-'}")
+    return "/".join(parts)

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 
 from iasios.core.exports import csv_response
 from iasios.registry.selectors import (
     LEVELS,
+    RegistryEntry,
     entry_for,
     registry_countries,
     registry_entries,
     registry_entry,
     registry_queryset,
+    registry_version,
 )
 from iasios.registry.worldmap import world_map
 
 # Centres per page on the list; the open data (JSON, CSV) always holds every matching centre.
 REGISTRY_PAGE_SIZE = 50
+
+# The open data's cached bodies are keyed on the registry's version; this only bounds their stay.
+OPEN_DATA_CACHE_SECONDS = 24 * 3600
 
 OPEN_DATA_FIELDS = ["name", "institution", "city", "country", "level", "valid_until", "verify_url", "profile_url"]
 
@@ -89,16 +97,51 @@ def registry_profile(request: HttpRequest, facility_id: uuid.UUID) -> HttpRespon
     return render(request, "registry/profile.html", {"entry": entry})
 
 
-@require_GET
-def registry_json(request: HttpRequest) -> JsonResponse:
-    entries = registry_entries(**_filters(request))
+def _open_data_etag(request: HttpRequest) -> str:
+    """The open data's version for this request's filters, read once per request (the ETag of
+    /registry.json and /registry.csv, and the key of their cached bodies)."""
+    if not hasattr(request, "_registry_etag"):
+        filters = "&".join(f"{k}={v}" for k, v in _filters(request).items())
+        key = f"{registry_version()}|{filters}|{settings.SITE_URL}"
+        request._registry_etag = hashlib.sha256(key.encode()).hexdigest()[:32]  # type: ignore[attr-defined]
+    return request._registry_etag  # type: ignore[attr-defined]
+
+
+def _open_data_response(
+    request: HttpRequest, kind: str, build: Callable[[list[RegistryEntry]], HttpResponse]
+) -> HttpResponse:
+    """The response, built once per version of the registry and filters, then served from the cache:
+    its key changes whenever a facility, award or certificate does, so it is never stale. Public
+    data: any cache may keep it but must ask again (If-None-Match) before reusing it."""
+    key = f"registry-open-data:{kind}:{_open_data_etag(request)}"
+    response = cache.get(key)
+    if response is None:
+        response = build(registry_entries(**_filters(request)))
+        cache.set(key, response, OPEN_DATA_CACHE_SECONDS)
+    response["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def _json_response(entries: list[RegistryEntry]) -> HttpResponse:
     response = JsonResponse({"count": len(entries), "centres": [e.as_open_data() for e in entries]})
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-@require_GET
-def registry_csv(request: HttpRequest) -> HttpResponse:
-    entries = registry_entries(**_filters(request))
+def _csv_response(entries: list[RegistryEntry]) -> HttpResponse:
     rows = ([e.as_open_data()[f] or "" for f in OPEN_DATA_FIELDS] for e in entries)
     return csv_response("registry.csv", OPEN_DATA_FIELDS, rows)
+
+
+@require_GET
+@condition(etag_func=lambda request: _open_data_etag(request))
+def registry_json(request: HttpRequest) -> HttpResponse:
+    """Every matching centre as JSON; a client holding the current version gets 304 Not Modified."""
+    return _open_data_response(request, "json", _json_response)
+
+
+@require_GET
+@condition(etag_func=lambda request: _open_data_etag(request))
+def registry_csv(request: HttpRequest) -> HttpResponse:
+    """Every matching centre as CSV (safe to open in a spreadsheet); 304 for the current version."""
+    return _open_data_response(request, "csv", _csv_response)
