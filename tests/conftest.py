@@ -19,8 +19,10 @@ pytest_plugins = ["tests.object_storage"]
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_unthrottled(settings: Any) -> None:
+def _fast_and_unthrottled(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files (evidence, stored documents) go to a temporary folder, never the project's var/media.
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
     settings.ACCOUNT_RATE_LIMITS = False
     # Background tasks (e-mail delivery) run inline, so on_commit callbacks reach mail.outbox.
     settings.TASKS = {

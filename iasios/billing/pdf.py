@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from iasios.billing.issuer import current_issuer, issuer_of, payment_instructions
 from iasios.billing.models import CreditNote, Invoice
+from iasios.core.documents import Document, source_sha256
 
 
 def issuer() -> dict[str, str]:
@@ -51,6 +52,22 @@ def html_to_pdf(html: str) -> bytes:
 
 def invoice_pdf(invoice: Invoice) -> bytes:
     return html_to_pdf(invoice_html(invoice))
+
+
+INVOICE_PDF = "invoice-pdf"
+
+
+def invoice_document(invoice: Invoice) -> Document:
+    """The invoice PDF, stored once rendered. It lists the payments and the credit note, so it
+    carries the SHA-256 of its HTML and is rendered again when a payment or a credit note changes it."""
+    html = invoice_html(invoice)
+    return Document(
+        kind=INVOICE_PDF,
+        object_id=str(invoice.pk),
+        filename=f"invoice-{invoice.number}.pdf",
+        render=lambda: html_to_pdf(html),
+        source=source_sha256(html),
+    )
 
 
 def credit_note_pdf(note: CreditNote) -> bytes:

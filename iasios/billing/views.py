@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from iasios.billing import access, pdf, selectors, services
 from iasios.billing.forms import ConsultationRequestForm
 from iasios.billing.issuer import payment_instructions
 from iasios.billing.models import CreditNote, Invoice
+from iasios.core.documents import document_response
 from iasios.core.events import timeline
 from iasios.core.pdf import pdf_response
 from iasios.core.refusals import refusal_on
@@ -62,11 +64,11 @@ def invoice_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def invoice_pdf(request: HttpRequest, pk: str) -> HttpResponse:
+def invoice_pdf(request: HttpRequest, pk: str) -> HttpResponseBase:
     invoice = _invoice_or_404(pk)
     if not access.can_view_invoice(request.user, invoice):
         raise PermissionDenied
-    return pdf_response(pdf.invoice_pdf(invoice), f"invoice-{invoice.number}.pdf")
+    return document_response(pdf.invoice_document(invoice))
 
 
 @login_required

@@ -101,7 +101,7 @@ def test_pdf_download_is_an_attachment_with_nosniff(cast: Any, billed: dict[str,
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="invoice-{billed["invoice"].number}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_invoice_pdf_carries_number_payer_lines_total_due_and_status(billed: dict[str, Any], cast: Any) -> None:

@@ -248,4 +248,4 @@ def test_the_office_reaches_each_decision_letter_from_the_overview(builder: Buil
     assert len(links) == 1
     response = client.get(links[0])
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
