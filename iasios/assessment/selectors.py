@@ -38,7 +38,7 @@ from iasios.assessment.models import (
     VisitFinding,
 )
 from iasios.casereview import selectors as casereview_selectors
-from iasios.standards.models import Requirement
+from iasios.standards.models import FrameworkVersion, Requirement
 
 # Two assessors per application (DOMAIN.md §2 step 7). The programme settings carry no such
 # number yet; a setting named `assessors_per_cycle` is read when it exists.
@@ -320,8 +320,8 @@ def decision_clocks(
     if cycles is None:
         cycles = Cycle.objects.filter(status__in=CLOCK_STATES)
     latest_dossier_at = Dossier.objects.filter(cycle=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
-    rows = (
-        cycles.select_related("facility", "framework")
+    rows = list(
+        cycles.select_related("facility")
         .annotate(
             dossier_at=Subquery(latest_dossier_at),
             open_count=Count(
@@ -336,8 +336,11 @@ def decision_clocks(
         )
         .order_by("facility__name")
     )
+    # One instance per framework version (a handful), not a copy with its settings parsed per cycle.
+    frameworks = FrameworkVersion.objects.in_bulk({cycle.framework_id for cycle in rows})
     clocks = []
     for cycle in rows:
+        cycle.framework = frameworks[cycle.framework_id]
         settings = cycle.framework.settings
         starts = [t for t in (cycle.dossier_at, cycle.answered_at) if t is not None]  # type: ignore[attr-defined]
         since = max(starts) if starts else None
