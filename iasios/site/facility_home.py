@@ -189,7 +189,8 @@ def _cycle_step(work: FacilityWork) -> NextStep:
     if cycle.status == CycleStatus.IN_ASSESSMENT and work.requests:
         return _request_step(work.requests)
     tone = {"error": "bad"}.get(step.tone, step.tone)
-    if work.ready_to_submit and cycle.status in EDITABLE_CYCLE_STATES:
+    # Returned and amending cycles keep their own words (the office's reasons, the areas to amend).
+    if work.ready_to_submit and cycle.status == CycleStatus.DRAFT:
         return NextStep(
             _("Ready to submit: the authorised representative signs and submits"),
             _("Every core requirement is answered and the case review is complete."),
