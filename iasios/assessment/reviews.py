@@ -19,11 +19,15 @@ from iasios.assessment.models import (
     RequirementRating,
     VisitFinding,
 )
-from iasios.assessment.selectors import Round, current_round, rating_is_current, requirements_of
+from iasios.assessment.selectors import Round, current_round, rating_is_current
 from iasios.facilities.access import is_office
 from iasios.standards.models import Requirement
 
 PREVIEWABLE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+
+# What the review page may show: every row, those still to rate in this round, core ones, and the
+# rows where the other assessor disagrees (only once the other ratings may be read).
+FILTERS = ("unrated", "core", "disagreements")
 
 
 @dataclass
@@ -42,6 +46,25 @@ class ReviewRow:
     @property
     def anchor(self) -> str:
         return f"req-{self.requirement.reference}"
+
+    @property
+    def needs_rating(self) -> bool:
+        """Not rated yet, or rated on an earlier revision and flagged for re-rating in this round."""
+        return self.rating is None or (self.in_scope and self.carried_over)
+
+    @property
+    def disagreement(self) -> bool:
+        """Both rated and another assessor's rating differs (others are read only once visible)."""
+        return self.rating is not None and any(o.rating != self.rating.rating for o in self.others)
+
+    def shown_by(self, show: str) -> bool:
+        if show == "unrated":
+            return self.needs_rating
+        if show == "core":
+            return bool(self.requirement.core)
+        if show == "disagreements":
+            return self.disagreement
+        return True
 
 
 def snapshot_answers(dossier: Dossier | None) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -76,6 +99,16 @@ def _evidence_entries(answer: dict[str, Any], revisions: dict[str, dict[str, Any
     return entries
 
 
+def _requirements(cycle: Cycle) -> list[Requirement]:
+    """The cycle's requirements in order, without the expected-evidence lists no review shows."""
+    return list(
+        Requirement.objects.filter(framework_id=cycle.framework_id)
+        .select_related("standard")
+        .defer("evidence", "standard__evidence")
+        .order_by("position")
+    )
+
+
 @dataclass
 class Review:
     assignment: Assignment
@@ -86,25 +119,40 @@ class Review:
 
     @property
     def rated(self) -> int:
-        return sum(1 for r in self.rows if r.rating is not None and not (r.in_scope and r.carried_over))
+        return sum(1 for r in self.rows if not r.needs_rating)
 
     @property
     def total(self) -> int:
         return len(self.rows)
 
+    @property
+    def standards(self) -> list[int]:
+        return sorted({r.requirement.standard.number for r in self.rows})
 
-def review_for(assignment: Assignment, *, standard: int | None = None, others_visible: bool = False) -> Review:
+    def shown(self, *, standard: int | None = None, show: str = "", keep: int | None = None) -> list[ReviewRow]:
+        """The rows of one standard (or all) that pass the filter; `keep` (a requirement id) stays
+        shown whatever the filter, so the card just rated does not vanish under the assessor."""
+        return [
+            r
+            for r in self.rows
+            if (standard is None or r.requirement.standard.number == standard)
+            and (r.shown_by(show) or r.requirement.pk == keep)
+        ]
+
+
+def review_for(assignment: Assignment, *, others_visible: bool = False, only: int | None = None) -> Review:
     """The side-by-side rows of one assessor's review (a fixed number of queries).
 
     `others_visible` is decided by access.can_see_other_ratings; when False the other
-    assessor's ratings are not even read.
+    assessor's ratings are not even read. `only` (a requirement id) reads that one row (the
+    card swapped in after a rating).
     """
     cycle = assignment.cycle
-    requirements = requirements_of(cycle)
+    requirements = _requirements(cycle)
     round_ = current_round(cycle, requirements)
     answers, revisions = snapshot_answers(round_.dossier)
-    if standard is not None:
-        requirements = [r for r in requirements if r.standard.number == standard]
+    if only is not None:
+        requirements = [r for r in requirements if r.pk == only]
     own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
     others: dict[int, list[RequirementRating]] = {}
     other_assignments: list[Assignment] = []
@@ -150,8 +198,8 @@ def review_for(assignment: Assignment, *, standard: int | None = None, others_vi
 def review_missing(assignment: Assignment) -> list[str]:
     """References still to rate (or re-rate in this round) before the review can be submitted."""
     cycle = assignment.cycle
-    requirements = requirements_of(cycle)
-    round_ = current_round(cycle, requirements)
+    requirements = _requirements(cycle)
+    round_ = current_round(cycle, requirements, snapshot=False)
     own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
     missing = []
     for requirement in requirements:
@@ -159,6 +207,18 @@ def review_missing(assignment: Assignment) -> list[str]:
         if rating is None or not rating_is_current(rating, round_):
             missing.append(requirement.reference)
     return missing
+
+
+@dataclass(frozen=True)
+class Progress:
+    rated: int
+    total: int
+
+
+def review_progress(assignment: Assignment) -> Progress:
+    """How many requirements are rated for this round, of all (after one rating, without the rows)."""
+    total = Requirement.objects.filter(framework_id=assignment.cycle.framework_id).count()
+    return Progress(total - len(review_missing(assignment)), total)
 
 
 def visible_ratings(user: Any, cycle: Cycle) -> list[RequirementRating]:

@@ -124,10 +124,15 @@ class Round:
         return self.scope is None or requirement_id in self.scope
 
 
-def current_round(cycle: Cycle, requirements: list[Requirement] | None = None) -> Round:
+def current_round(cycle: Cycle, requirements: list[Requirement] | None = None, *, snapshot: bool = True) -> Round:
+    """The round under assessment; `snapshot=False` when the caller reads no answers (the
+    snapshots are then read only to compare two revisions)."""
     ids = list(Dossier.objects.filter(cycle=cycle).order_by(*DOSSIER_ORDER).values_list("pk", flat=True))
     # Only the two newest snapshots are read.
-    revisions = list(Dossier.objects.filter(pk__in=ids[-2:]).order_by(*DOSSIER_ORDER)) if ids else []
+    dossiers = Dossier.objects.filter(pk__in=ids[-2:]).order_by(*DOSSIER_ORDER)
+    if not snapshot and len(ids) < 2:
+        dossiers = dossiers.defer("snapshot")
+    revisions = list(dossiers) if ids else []
     dossier = revisions[-1] if revisions else None
     previous = revisions[-2] if len(revisions) > 1 else None
     if dossier is None or previous is None:
@@ -296,15 +301,31 @@ class DecisionClock:
         return None if self.days is None else round(self.days / 7, 1)
 
     @property
-    def colour(self) -> str:
-        """green below the target's minimum, amber inside the target, red past its maximum; grey when paused."""
-        if self.paused or self.days is None:
+    def whole_weeks(self) -> int | None:
+        return None if self.days is None else self.days // 7
+
+    @property
+    def phase(self) -> str:
+        """Where the clock is, for its words: paused, not_started, started (its first week), before
+        the target, within it, beyond it."""
+        if self.paused:
             return "paused"
+        if self.days is None:
+            return "not_started"
+        if self.days < 7:
+            return "started"
         if self.days < self.target_min_weeks * 7:
-            return "green"
+            return "before"
         if self.days <= self.target_max_weeks * 7:
-            return "amber"
-        return "red"
+            return "within"
+        return "beyond"
+
+    @property
+    def colour(self) -> str:
+        """green before the target, amber inside the target, red past its maximum; grey when paused."""
+        return {"paused": "paused", "not_started": "paused", "within": "amber", "beyond": "red"}.get(
+            self.phase, "green"
+        )
 
 
 def decision_clocks(

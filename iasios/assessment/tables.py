@@ -53,11 +53,13 @@ def assessor_table(profiles: Iterable[AssessorProfile]) -> Table[AssessorProfile
 
 
 def _clock_state(clock: DecisionClock) -> str:
-    if clock.paused:
-        return _("paused")
-    if clock.days is None:
-        return _("not started")
-    return {"green": _("below the target"), "amber": _("within the target")}.get(clock.colour, _("past the target"))
+    return {
+        "paused": _("paused"),
+        "not_started": _("not started"),
+        "started": _("started"),
+        "before": _("running, before the target"),
+        "within": _("within the target"),
+    }.get(clock.phase, _("past the target"))
 
 
 def clock_table(clocks: Iterable[DecisionClock]) -> Table[DecisionClock]:

@@ -9,6 +9,7 @@ the evidence requests of their cycle and the answer form. Evidence previews go t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,77 +96,127 @@ def assignment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 # ----------------------------------------------------------------------------- review
 
 
-@login_required
-def review(request: HttpRequest, pk: Any) -> HttpResponse:
+def _reviewable(request: HttpRequest, pk: Any) -> Assignment:
     assignment = _assignment(request, pk)
     if not access.can_review(request.user, assignment):
         raise Http404
-    standard = request.GET.get("standard")
-    standard_number = int(standard) if standard and standard.isdigit() else None
+    return assignment
+
+
+def _review_filters(data: Any) -> tuple[int | None, str]:
+    """The standard (a number) and the filter (`reviews.FILTERS`) asked for, or none."""
+    standard = data.get("standard", "")
+    show = data.get("show", "")
+    return (int(standard) if standard.isdigit() else None), (show if show in reviews.FILTERS else "")
+
+
+def _review_context(request: HttpRequest, assignment: Assignment, data: reviews.Review) -> dict[str, Any]:
+    return {
+        "assignment": assignment,
+        "cycle": assignment.cycle,
+        "facility": assignment.cycle.facility,
+        "review": data,
+        "can_rate": access.can_rate(request.user, assignment),
+        "may_submit": "submit_review" in _available(ASSIGNMENT_LIFECYCLE, assignment, request.user),
+        "ratings": Rating.choices,
+    }
+
+
+@login_required
+def review(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The review, card by card; filtered by standard and by unrated / core / disagreements."""
+    assignment = _reviewable(request, pk)
+    standard, show = _review_filters(request.GET)
     others = access.can_see_other_ratings(request.user, assignment)
-    data = reviews.review_for(assignment, standard=standard_number, others_visible=others)
-    standards = sorted({r.requirement.standard.number for r in data.rows}) if standard_number is None else []
-    if standard_number is not None:
-        standards = sorted(
-            set(
-                Requirement.objects.filter(framework_id=assignment.cycle.framework_id).values_list(
-                    "standard__number", flat=True
-                )
-            )
-        )
+    if show == "disagreements" and not others:
+        show = ""  # independence: no disagreements before one's own review is submitted
+    keep = request.GET.get("keep", "")
+    data = reviews.review_for(assignment, others_visible=others)
+    rows = data.shown(standard=standard, show=show, keep=int(keep) if keep.isdigit() else None)
     return render(
         request,
         "assessment/review.html",
         {
-            "assignment": assignment,
-            "cycle": assignment.cycle,
-            "facility": assignment.cycle.facility,
-            "review": data,
-            "can_rate": access.can_rate(request.user, assignment),
-            "may_submit": "submit_review" in _available(ASSIGNMENT_LIFECYCLE, assignment, request.user),
-            "standards": standards,
-            "standard": standard_number,
-            "ratings": Rating.choices,
-            "missing": None,
+            **_review_context(request, assignment, data),
+            "rows": rows,
+            "standards": data.standards,
+            "standard": standard,
+            "show": show,
+        },
+    )
+
+
+def _after_rating(assignment: Assignment, requirement: Requirement, data: Any) -> str:
+    """Back to the rated card on the page it was rated from (without JavaScript)."""
+    standard, show = _review_filters(data)
+    query = {k: v for k, v in (("standard", standard), ("show", show)) if v}
+    if show:
+        query["keep"] = requirement.pk  # the card stays shown even if it no longer passes the filter
+    target = reverse("assessment:review", args=[assignment.pk])
+    return f"{target}{'?' + urlencode(query) if query else ''}#req-{requirement.reference}"
+
+
+@require_POST
+@login_required
+def rate(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
+    """Save one rating. With htmx the answer is the card alone (and the progress, out of band);
+    without JavaScript a redirect back to the card."""
+    assignment = _reviewable(request, pk)
+    requirement = get_object_or_404(
+        Requirement.objects.select_related("standard"), pk=requirement_id, framework_id=assignment.cycle.framework_id
+    )
+    form = RatingForm(request.POST)
+    saved = False
+    if form.is_valid():
+        with refusal_on(form):
+            services.rating_save(
+                assignment=assignment,
+                user=request.user,
+                requirement=requirement,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            saved = True
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+    if request.htmx:  # type: ignore[attr-defined]
+        return _rating_card(request, assignment, requirement, saved=saved, errors=errors)
+    if saved:
+        messages.success(request, _("%(ref)s rated.") % {"ref": requirement.reference})
+    for error in errors:
+        messages.error(request, f"{requirement.reference}: {error}")
+    return redirect(_after_rating(assignment, requirement, request.POST))
+
+
+def _rating_card(
+    request: HttpRequest, assignment: Assignment, requirement: Requirement, *, saved: bool, errors: list[str]
+) -> HttpResponse:
+    """One card after a rating (htmx swaps only 2xx answers: a refusal comes back on the card)."""
+    data = reviews.review_for(
+        assignment, others_visible=access.can_see_other_ratings(request.user, assignment), only=requirement.pk
+    )
+    standard, show = _review_filters(request.POST)
+    posted = None if saved else {"rating": request.POST.get("rating", ""), "comment": request.POST.get("comment", "")}
+    progress = reviews.review_progress(assignment)
+    return render(
+        request,
+        "assessment/_review_card_swap.html",
+        {
+            **_review_context(request, assignment, data),
+            "row": data.rows[0],
+            "standard": standard,
+            "show": show,
+            "saved": saved,
+            "errors": errors,
+            "posted": posted,
+            "progress": progress,
         },
     )
 
 
 @require_POST
 @login_required
-def rate(request: HttpRequest, pk: Any, requirement_id: int) -> HttpResponse:
-    assignment = _assignment(request, pk)
-    if not access.can_review(request.user, assignment):
-        raise Http404
-    requirement = get_object_or_404(
-        Requirement.objects.select_related("standard"), pk=requirement_id, framework_id=assignment.cycle.framework_id
-    )
-    form = RatingForm(request.POST)
-    anchor = f"#req-{requirement.reference}"
-    target = reverse("assessment:review", args=[assignment.pk])
-    if request.POST.get("standard", "").isdigit():
-        target += f"?standard={request.POST['standard']}"
-    if not form.is_valid():
-        messages.error(request, _("%(ref)s: choose a rating.") % {"ref": requirement.reference})
-        return redirect(target + anchor)
-    with refusal_as_message(request):
-        services.rating_save(
-            assignment=assignment,
-            user=request.user,
-            requirement=requirement,
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-        messages.success(request, _("%(ref)s rated.") % {"ref": requirement.reference})
-    return redirect(target + anchor)
-
-
-@require_POST
-@login_required
 def review_submit(request: HttpRequest, pk: Any) -> HttpResponse:
-    assignment = _assignment(request, pk)
-    if not access.can_review(request.user, assignment):
-        raise Http404
+    assignment = _reviewable(request, pk)
     with refusal_as_message(request):
         services.review_submit(assignment=assignment, user=request.user)
         messages.success(request, _("Review submitted. You can now see the other assessor's ratings."))
