@@ -121,3 +121,8 @@ def test_registrations_to_confirm_are_the_activated_ones_oldest_first(db: Any) -
         set_status(factories.make_facility(), status)
     assert list(registrations_to_confirm()) == [older, newer]
     assert registrations_to_confirm().count() == 2
+
+
+def test_the_sign_up_page_points_a_new_service_to_the_one_form(db: Any) -> None:
+    page = Client().get(reverse("account_signup")).content.decode()
+    assert f'href="{REGISTER_URL}"' in page
