@@ -23,6 +23,7 @@ from iasios.accounts.services import programme_role_grant
 from iasios.applications.models import Cycle
 from iasios.billing import services as billing
 from iasios.billing.models import Invoice
+from iasios.demo.appeals import appeal_members
 from iasios.demo.awards import Panel, advance, assessor_profile
 from iasios.demo.cycles import demo_cycle
 from iasios.facilities import services as facilities
@@ -379,6 +380,7 @@ def seed_all() -> list[DemoLogin]:
             advance(cycle, LATER_STAGES[centre.slug], panel, rep, DEMO_PASSWORD)
     return logins
 
+    logins += appeal_members(office, demo_staff)
 
 def demo_summary() -> dict[str, Any]:
     """Counts printed after seeding, so a newcomer sees what is there."""
