@@ -160,13 +160,13 @@ def _award_step(work: FacilityWork) -> NextStep:
             "bad",
         )
     recert = work.recertification
-    if recert.can_start:
+    if recert.open and work.next_award is None:
         return NextStep(
             _("Re-certification is open: your award ends on %(date)s") % {"date": _date(award.valid_until)},
             _("Start the re-certification: your last answers and evidence are carried over to confirm or change."),
             "warn",
             url=reverse("applications:recertify", args=[work.facility.pk]),
-            action=_("Start re-certification"),
+            action=_("Start re-certification") if recert.can_start else "",
         )
     detail = _("Valid until %(date)s.") % {"date": _date(award.valid_until)}
     if work.next_award is not None:

@@ -138,3 +138,32 @@ def test_the_start_button_is_not_offered_to_a_read_only_member() -> None:
     text = page_text(client.get(reverse("facilities:dashboard", args=[facility.pk])))
     assert "Start your application" in text
     assert "Start an application" not in text
+
+
+def test_inside_the_window_the_home_offers_start_recertification() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    facility, rep, _panel = build("accredited")
+    today = timezone.localdate()
+    # The award's term moved so that it ends in 60 days: the re-certification window is open.
+    Award.objects.filter(facility=facility).update(
+        valid_from=today - datetime.timedelta(days=4 * 365 - 60), valid_until=today + datetime.timedelta(days=60)
+    )
+    client = Client()
+    client.force_login(rep)
+    response = client.get(reverse("facilities:dashboard", args=[facility.pk]))
+    text = page_text(response)
+    assert "Re-certification is open" in text
+    assert "Start re-certification" in text
+    assert f'href="{reverse("applications:recertify", args=[facility.pk])}"' in response.content.decode()
+    # A read-only colleague reads the same state, without the button they may not use.
+    from iasios.accounts.roles import FacilityRoleName
+    from tests import factories
+
+    reader = factories.make_member(facility, FacilityRoleName.READ_ONLY)
+    client.force_login(reader)
+    text = page_text(client.get(reverse("facilities:dashboard", args=[facility.pk])))
+    assert "Re-certification is open" in text
+    assert "Start re-certification" not in text
