@@ -237,7 +237,7 @@ def standard_answers(cycle: Cycle, standard: Standard) -> list[Answer]:
     return list(
         answers_with_state(cycle)
         .filter(requirement__standard=standard)
-        .select_related("assignee", "updated_by")
+        .select_related("assignee", "updated_by", "carried_from__requirement")
         .prefetch_related(
             Prefetch("links", queryset=EvidenceLink.objects.select_related("document")),
             Prefetch("links__document__revisions", queryset=revisions_newest_first()),

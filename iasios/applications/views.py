@@ -153,12 +153,18 @@ def _evidence_item(document: EvidenceDocument, frozen: dict[str, dict[str, Any]]
     return {"document": document, "revision": revision, "frozen": frozen is not None}
 
 
+def _one_newline(text: str) -> str:
+    # A plain form post sends a textarea's line breaks as CRLF, htmx's autosave as LF: the same
+    # text must compare equal, or a save right after an autosave looks like someone else's change.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _answer_input(form: AnswerForm) -> services.AnswerInput:
     data = form.cleaned_data
     return services.AnswerInput(
         claim=data["claim"],
-        na_reason=data["na_reason"],
-        narrative=data["narrative"],
+        na_reason=_one_newline(data["na_reason"]),
+        narrative=_one_newline(data["narrative"]),
         assignee_id=data["assignee"] or None,
     )
 

@@ -70,30 +70,6 @@ def has_current_award(facility: Facility) -> bool:
     return decision_selectors.current_award(facility) is not None
 
 
-@dataclass
-class RecertificationWindow:
-    """Whether the facility can start a re-certification now, and which aims it may choose."""
-
-    open: bool
-    can_start: bool
-    centre_of_excellence: bool
-
-
-def recertification_window(facility: Facility, user: Any) -> RecertificationWindow:
-    is_open = bool(decision_selectors.recertification_open(facility, timezone.localdate()))
-    can_start = (
-        is_open
-        and can_start_cycle(user, facility)
-        and not Cycle.objects.open().filter(facility=facility).exists()
-        and Cycle.objects.decided().filter(facility=facility).exists()
-    )
-    return RecertificationWindow(
-        open=is_open,
-        can_start=can_start,
-        centre_of_excellence=can_start and bool(decision_selectors.full_term_completed(facility)),
-    )
-
-
 class RecertificationState:
     """Where a facility stands towards its re-certification (`RecertificationStatus.state`)."""
 
@@ -127,17 +103,15 @@ class RecertificationStatus:
 
 def recertification_status(facility: Facility, user: Any = None, today: date | None = None) -> RecertificationStatus:
     """The facility's re-certification: its state, the day the window opens, the end of the award,
-    and (given `user`) whether they may start it now and aim for Centre of Excellence."""
+    and (given `user`) whether they may start it now and aim for Centre of Excellence (the rule of
+    `cycles.services.cycle_start_recertification`: a full term completed)."""
     today = today or timezone.localdate()
     award = decision_selectors.current_award(facility)
-    if award is None:
-        return RecertificationStatus(state=RecertificationState.NONE, facility_id=facility.pk)
-    status = RecertificationStatus(
-        state=RecertificationState.UPCOMING,
-        opens_on=decision_selectors.recertification_opens_on(award),
-        award_ends_on=award.valid_until,
-        facility_id=facility.pk,
-    )
+    status = RecertificationStatus(state=RecertificationState.NONE, facility_id=facility.pk)
+    if award is not None:
+        status.state = RecertificationState.UPCOMING
+        status.opens_on = decision_selectors.recertification_opens_on(award)
+        status.award_ends_on = award.valid_until
     status.next_award = decision_selectors.next_award(facility)
     status.cycle = Cycle.objects.open().filter(facility=facility, kind=CycleKind.RECERTIFICATION).first()
     if status.next_award is not None:
@@ -152,5 +126,24 @@ def recertification_status(facility: Facility, user: Any = None, today: date | N
             and not Cycle.objects.open().filter(facility=facility).exists()
             and Cycle.objects.decided().filter(facility=facility).exists()
         )
-        status.centre_of_excellence = status.can_start and bool(decision_selectors.full_term_completed(facility))
+        status.centre_of_excellence = bool(decision_selectors.full_term_completed(facility))
     return status
+
+
+@dataclass
+class RecertificationWindow:
+    """Whether the window is open, whether `user` can start now, and whether they may aim for Centre of Excellence."""
+
+    open: bool
+    can_start: bool
+    centre_of_excellence: bool
+
+
+def recertification_window(facility: Facility, user: Any) -> RecertificationWindow:
+    """The window's part of `recertification_status`."""
+    status = recertification_status(facility, user)
+    return RecertificationWindow(
+        open=bool(decision_selectors.recertification_open(facility, timezone.localdate())),
+        can_start=status.can_start,
+        centre_of_excellence=status.can_start and status.centre_of_excellence,
+    )

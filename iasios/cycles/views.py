@@ -56,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "facility": facility,
                 "can_start": can_start_cycle(request.user, facility),
                 "open_cycle": selectors.open_cycle(facility),
-                "recertification": cycle_selectors.recertification_window(facility, request.user),
+                "recertification": cycle_selectors.recertification_status(facility, request.user),
                 "has_award": cycle_selectors.has_current_award(facility),
             }
         )
@@ -209,11 +209,15 @@ def cycle_close_amendment(request: HttpRequest, cycle_id: Any) -> HttpResponse:
 
 @login_required
 def recertification_start(request: HttpRequest, facility_id: Any) -> HttpResponse:
-    """GET: the choice of aim; POST: start the re-certification."""
+    """GET: the choice of aim, or, when it cannot start now, when it opens and what will happen;
+    POST: start the re-certification."""
     facility = get_visible_facility_or_404(request.user, facility_id)
-    window = cycle_selectors.recertification_window(facility, request.user)
-    if not window.can_start:
-        raise PermissionDenied
+    recertification = cycle_selectors.recertification_status(facility, request.user)
+    context: dict[str, Any] = {"facility": facility, "recertification": recertification}
+    if not recertification.can_start:
+        # Not a bare refusal: the page says when the window opens, or who may start it and what happens.
+        refused = recertification.state == cycle_selectors.RecertificationState.OPEN or request.method == "POST"
+        return render(request, "applications/recertify.html", context, status=403 if refused else 200)
     form = RecertificationForm(request.POST or None, initial={"aim": CycleAim.ACCREDITED})
     status = 200
     if request.method == "POST":
@@ -228,5 +232,4 @@ def recertification_start(request: HttpRequest, facility_id: Any) -> HttpRespons
                 )
                 return redirect("applications:workspace", cycle.pk)
         status = 400
-    context = {"facility": facility, "form": form, "window": window}
-    return render(request, "applications/recertify.html", context, status=status)
+    return render(request, "applications/recertify.html", {**context, "form": form}, status=status)

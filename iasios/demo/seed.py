@@ -26,6 +26,7 @@ from iasios.billing.models import Invoice
 from iasios.demo.appeals import appeal_members
 from iasios.demo.awards import Panel, advance, assessor_profile
 from iasios.demo.cycles import demo_cycle
+from iasios.demo.recertification import recertifying_centres
 from iasios.facilities import services as facilities
 from iasios.facilities.models import Facility, FacilityStatus, JoinRequest
 from iasios.standards.selectors import current_programme_settings
@@ -188,6 +189,26 @@ CENTRES = [
         FacilityStatus.ENROLLED,
     ),
     DemoCentre(
+        "Loire Interventional Oncology Centre",
+        "Hôpital de la Loire",
+        "Nantes",
+        "FR",
+        "47.2184",
+        "-1.5536",
+        "loire",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
+        "Vistula Cancer Centre · Interventional Oncology",
+        "Vistula University Hospital",
+        "Kraków",
+        "PL",
+        "50.0647",
+        "19.9450",
+        "vistula",
+        FacilityStatus.ENROLLED,
+    ),
+    DemoCentre(
         "Clínica del Sol · Oncología Intervencionista",
         "Clínica del Sol",
         "Valencia",
@@ -233,6 +254,8 @@ REPRESENTATIVES = {
     "celtic": "Rhys Evans",
     "alpine": "Markus Huber",
     "harbour": "Aoife Byrne",
+    "loire": "Camille Martin",
+    "vistula": "Katarzyna Nowak",
 }
 # Where each demo application stands (DOMAIN.md §2 steps 4–6).
 CYCLE_STAGES = {"central": "submitted", "adriatic": "reviewed", "nordic": "draft"}
@@ -362,8 +385,10 @@ def seed_all() -> list[DemoLogin]:
         assessors=(staff["assessor@demo.example"], staff["assessor2@demo.example"]),
         committee=tuple(staff[f"committee{n}@demo.example"] for n in ("", "2", "3")),
     )
+    made = {}
     for centre in CENTRES:
         facility, rep = demo_centre(centre, office)
+        made[centre.slug] = (facility, rep)
         label = str(FacilityRoleName.AUTHORISED_REPRESENTATIVE.label)
         logins.append(
             DemoLogin(role=label, email=rep.email, facility=f"{facility.name} ({facility.get_status_display()})")
@@ -378,6 +403,8 @@ def seed_all() -> list[DemoLogin]:
         if centre.slug in LATER_STAGES and not Cycle.objects.filter(facility=facility).exists():
             cycle = demo_cycle(facility, editor=rep, representative=rep, stage="submitted", password=DEMO_PASSWORD)
             advance(cycle, LATER_STAGES[centre.slug], panel, rep, DEMO_PASSWORD)
+    # One centre inside its re-certification window, one re-certifying for Centre of Excellence.
+    recertifying_centres(made, panel, DEMO_PASSWORD)
     return logins
 
     logins += appeal_members(office, demo_staff)

@@ -237,7 +237,9 @@ def test_start_and_confirm_through_pages_and_api(decided: Cycle, enrolled: Any, 
     index = client.get(reverse("applications:index")).text
     assert reverse("applications:recertify", args=[decided.facility_id]) in index
     form = client.get(reverse("applications:recertify", args=[decided.facility_id]))
-    assert form.status_code == 200 and "disabled" in form.text  # no full term: Centre of Excellence greyed out
+    # No full term: Centre of Excellence is not offered as the aim, and the page says why.
+    assert form.status_code == 200 and 'value="centre_of_excellence"' not in form.text
+    assert "only after a full term" in form.text
     response = client.post(reverse("applications:recertify", args=[decided.facility_id]), {"aim": "accredited"})
     recert = Cycle.objects.get(kind=CycleKind.RECERTIFICATION)
     assert response.status_code == 302 and response["Location"].endswith(f"/cycle/{recert.pk}/")
