@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from allauth.mfa.models import Authenticator
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from iasios.accounts.models import ProgrammeRole
-from iasios.accounts.roles import ProgrammeRoleName
+from iasios.accounts.adapter import SECOND_FACTOR_TYPES
+from iasios.accounts.models import User
+from iasios.accounts.roles import APPEAL_PANEL_ROLES
 from iasios.applications.models import Cycle, CycleStatus
 from iasios.applications.selectors import Progress
 from iasios.assessment import selectors as assessment_selectors
@@ -36,7 +38,6 @@ from iasios.decisions.access import took_part
 from iasios.decisions.models import Appeal, AppealStatus, Award, AwardStatus
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.standards.models import Requirement
-from iasios.standards.selectors import NoCurrentFramework, current_programme_settings
 
 # Awards ending within this many days are shown to the office (DOMAIN §2.9: reminders at 1–12 months).
 EXPIRY_HORIZON_DAYS = 90
@@ -68,13 +69,6 @@ def _line(key: str, label: str | Promise, queryset: QuerySet[Any], oldest_field:
     return QueueLine(key, label, row["n"], _as_date(row["oldest"]), url)
 
 
-def _quorum() -> int | None:
-    try:
-        return current_programme_settings().committee_quorum
-    except NoCurrentFramework:
-        return None
-
-
 # ----------------------------------------------------------------------------- the office
 
 
@@ -91,20 +85,33 @@ def reviews_in() -> QuerySet[Cycle]:
     )
 
 
-def appeals_needing_panel() -> tuple[int, date | None]:
-    """Lodged appeals that fewer committee members can hear than the quorum (members who took no
-    part in the decision appealed against): the office appoints a panel. Returns the count and the
-    oldest appeal's date."""
-    quorum = _quorum()
-    if quorum is None:
-        return 0, None
-    members = set(ProgrammeRole.objects.filter(role=ProgrammeRoleName.COMMITTEE).values_list("user_id", flat=True))
-    short = [
-        appeal.lodged_on
-        for appeal in Appeal.objects.filter(status=AppealStatus.LODGED).prefetch_related("decision__votes")
-        if len(members - {vote.member_id for vote in appeal.decision.votes.all()}) < quorum
+def appeals_short_of_a_panel() -> list[Appeal]:
+    """Lodged appeals without a panel (decisions' `appeals_needing_panel`) that fewer people may
+    hear than the quorum: committee members who took no part and members for appeals only, with
+    their second factor on (decisions.panels' rule). The office grants roles, then appoints.
+    Three queries however many appeals wait."""
+    able = set(
+        User.objects.filter(programme_role_set__role__in=APPEAL_PANEL_ROLES, is_active=True)
+        .filter(Exists(Authenticator.objects.filter(user=OuterRef("pk"), type__in=SECOND_FACTOR_TYPES)))
+        .values_list("pk", flat=True)
+    )
+    appeals = decision_selectors.appeals_needing_panel().select_related("decision__cycle__framework")
+    return [
+        appeal
+        for appeal in appeals.prefetch_related("decision__votes")
+        if len(able - {vote.member_id for vote in appeal.decision.votes.all()})
+        < decision_selectors.programme_settings_for(appeal.decision.cycle).committee_quorum
     ]
-    return len(short), min(short, default=None)
+
+
+def _panel_line() -> QueueLine:
+    short = appeals_short_of_a_panel()
+    url = reverse("office_decisions:overview")
+    if short:
+        url = reverse("office_decisions:appeal_panel", args=[short[0].pk])
+    oldest = min((appeal.lodged_on for appeal in short), default=None)
+    label = _("Appeals needing a panel: fewer may hear them than the quorum")
+    return QueueLine("appeals_panel", label, len(short), oldest, url)
 
 
 def office_queue(today: date | None = None) -> list[QueueLine]:
@@ -112,7 +119,6 @@ def office_queue(today: date | None = None) -> list[QueueLine]:
     lines with work waiting first, the longest waiting first."""
     today = today or timezone.localdate()
     open_invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED)
-    panel_count, panel_oldest = appeals_needing_panel()
     decisions_url = reverse("office_decisions:overview")
     lines = [
         _line(
@@ -171,13 +177,7 @@ def office_queue(today: date | None = None) -> list[QueueLine]:
             "lodged_on",
             decisions_url,
         ),
-        QueueLine(
-            "appeals_panel",
-            _("Appeals needing a panel (fewer eligible committee members than the quorum)"),
-            panel_count,
-            panel_oldest,
-            decisions_url,
-        ),
+        _panel_line(),
         _line(
             "awards_expiring",
             _("Awards ending within 90 days"),

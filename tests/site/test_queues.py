@@ -214,3 +214,16 @@ def _member_dashboard_queries(n: int) -> int:
 
 def test_the_member_dashboard_queries_do_not_grow_with_their_facilities(framework: Any) -> None:
     assert _member_dashboard_queries(1) == _member_dashboard_queries(3)
+
+
+def test_an_appeal_short_of_eligible_members_links_its_panel_page_until_appointed(framework: Any) -> None:
+    members = [factories.make_staff(ProgrammeRoleName.COMMITTEE, name=f"Member {i}") for i in range(3)]
+    factories.make_staff(ProgrammeRoleName.COMMITTEE, mfa=False, name="No second factor")  # cannot sit yet
+    older = _appeal(_enrolled("Older"), framework, members[:1], TODAY - 3 * DAY)  # 2 may hear it, quorum 3
+    _appeal(_enrolled("Newer"), framework, members[:2], TODAY - DAY)
+    line = next(line for line in queues.office_queue(TODAY) if line.key == "appeals_panel")
+    assert (line.count, line.oldest) == (2, TODAY - 3 * DAY)
+    assert line.url == reverse("office_decisions:appeal_panel", args=[older.pk])
+    Appeal.objects.filter(pk=older.pk).update(panel_appointed_on=TODAY)
+    line = next(line for line in queues.office_queue(TODAY) if line.key == "appeals_panel")
+    assert line.count == 1
