@@ -49,6 +49,11 @@ def _sync_admin_access(user: User) -> None:
 _MANAGING_ROLES = frozenset({ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR})
 
 
+def _role_label(role: str) -> str:
+    """The role's name on the person's timeline (the event's data keeps the code)."""
+    return str(ProgrammeRoleName(role).label)
+
+
 def _require_grantor(actor: Any, role: str) -> None:
     if actor is not None and role not in roles_grantable_by(actor):
         raise NotPermitted(_("You may not grant or revoke this programme role."))
@@ -68,7 +73,9 @@ def programme_role_grant(*, user: User, role: str, granted_by: Any = None) -> Pr
         raise RoleConflict(_("Members of a facility cannot hold a programme role."))
     grant, created = ProgrammeRole.objects.get_or_create(user=user, role=role)
     if created:
-        record_event(obj=user, action="programme_role_granted", actor=granted_by, data={"role": role})
+        record_event(
+            obj=user, action="programme_role_granted", actor=granted_by, reason=_role_label(role), data={"role": role}
+        )
     _sync_admin_access(user)
     return grant
 
@@ -80,5 +87,7 @@ def programme_role_revoke(*, user: User, role: str, revoked_by: Any = None) -> N
         raise Conflict(_("You cannot remove your own role that manages programme roles: ask a colleague."))
     deleted, _unused = ProgrammeRole.objects.filter(user=user, role=role).delete()
     if deleted:
-        record_event(obj=user, action="programme_role_revoked", actor=revoked_by, data={"role": role})
+        record_event(
+            obj=user, action="programme_role_revoked", actor=revoked_by, reason=_role_label(role), data={"role": role}
+        )
     _sync_admin_access(user)

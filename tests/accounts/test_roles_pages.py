@@ -75,6 +75,8 @@ def test_the_office_grants_and_revokes_a_role_and_each_change_is_an_event(cast: 
     assert revoked.actor == cast.office
     history = client.get(person_url(person)).content.decode()
     assert "Programme role granted" in history and "Programme role revoked" in history
+    timeline = history.split("timeline-title")[-1]
+    assert timeline.count("Committee member for appeals only") == 2  # the role, on each line of the history
 
 
 def test_only_an_administrator_grants_the_administrator_role(cast: Any) -> None:
