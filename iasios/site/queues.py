@@ -8,6 +8,7 @@ the lists the counts link to are the owning apps' pages.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -104,6 +105,23 @@ def appeals_short_of_a_panel() -> list[Appeal]:
     ]
 
 
+def _proposed_line() -> QueueLine:
+    """Assignments the assessor has not answered; the link opens the oldest one's application,
+    where the office sees its assignments (and may withdraw one to propose someone else)."""
+    proposed = Assignment.objects.filter(status=AssignmentStatus.PROPOSED)
+    line = _line(
+        "assignments_proposed",
+        _("Assignments not yet accepted by the assessor"),
+        proposed,
+        "created_at",
+        reverse("office_assessment:cycles"),
+    )
+    oldest_cycle = proposed.order_by("created_at").values_list("cycle_id", flat=True).first()
+    if oldest_cycle is None:
+        return line
+    return dataclasses.replace(line, url=reverse("office_assessment:cycle", args=[oldest_cycle]))
+
+
 def _panel_line() -> QueueLine:
     short = appeals_short_of_a_panel()
     url = reverse("office_decisions:overview")
@@ -149,19 +167,13 @@ def office_queue(today: date | None = None) -> list[QueueLine]:
             "submitted_at",
             reverse("office_assessment:triage"),
         ),
-        _line(
-            "assignments_proposed",
-            _("Assignments not yet accepted by the assessor"),
-            Assignment.objects.filter(status=AssignmentStatus.PROPOSED),
-            "created_at",
-            reverse("office_assessment:cycles"),
-        ),
+        _proposed_line(),
         _line(
             "requests_overdue",
             _("Evidence requests overdue"),
             EvidenceRequest.objects.filter(status=EvidenceRequestStatus.OPEN, due_on__lt=today),
             "due_on",
-            reverse("office_assessment:cycles") + "#overdue-title",
+            reverse("office_assessment:cycles") + "#overdue-requests",
         ),
         _line(
             "reviews_in",

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
+from iasios.assessment.models import Assignment
 from iasios.decisions.models import Appeal, Decision, Vote
 from iasios.facilities.models import Facility, Membership
 from iasios.site import queues
@@ -89,6 +90,10 @@ def test_the_office_queue_puts_the_longest_waiting_first_and_names_the_oldest(fr
     overdue = next(line for line in lines if line.key == "invoices_overdue")
     assert overdue.oldest == TODAY - 6 * DAY
     assert overdue.url == reverse("office_billing:overdue")
+    proposed = next(line for line in lines if line.key == "assignments_proposed")
+    oldest = Assignment.objects.filter(status="proposed").order_by("created_at").first()
+    assert oldest is not None
+    assert proposed.url == reverse("office_assessment:cycle", args=[oldest.cycle_id])
 
 
 def test_nothing_waiting_reads_zero_everywhere(framework: Any) -> None:
