@@ -262,3 +262,11 @@ def test_the_appeal_deadline_is_inclusive(cast: Any, members: list[Any], cycle: 
     decision = decide(cycle, members, "not_accredited", day)
     last = day + timedelta(days=cycle.framework.settings.appeal_window_days)
     assert services.appeal_refusal(decision, last) is None
+
+
+def test_the_office_overview_says_which_appeals_wait_for_a_panel(appeal: Appeal, members: list[Any], cast: Any) -> None:
+    client = logged_in(cast.office)
+    assert "Panel to appoint" in client.get("/office/decisions/").content.decode()
+    panels.appeal_panel_appoint(appeal=appeal, actor=cast.office, members=[members[3], members[4], appeals_only("P")])
+    page = client.get("/office/decisions/").content.decode()
+    assert "Panel appointed" in page and "Panel to appoint" not in page
