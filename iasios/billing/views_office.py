@@ -139,7 +139,7 @@ def payment_record(request: HttpRequest, pk: str) -> HttpResponse:
     if form.is_valid():
         with refusal_on(form):
             services.payment_record(invoice=invoice, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The payment on invoice %(number)s was recorded.") % {"number": invoice.number})
+            messages.success(request, _("Invoice %(number)s: the payment was recorded.") % {"number": invoice.number})
             return _back_to(request, invoice)
     return _render_invoice(request, invoice, payment_form=form, status=422)
 
