@@ -18,9 +18,13 @@ ROLE_EVENTS = ("programme_role_granted", "programme_role_revoked")
 SEARCH_LIMIT = 50
 
 
+def second_factor_on() -> Exists:
+    """In a query of people: has this person a second factor (their programme role works)?"""
+    return Exists(Authenticator.objects.filter(user=OuterRef("pk"), type__in=SECOND_FACTOR_TYPES))
+
+
 def _with_roles(people: QuerySet[User]) -> QuerySet[User]:
-    second_factor = Authenticator.objects.filter(user=OuterRef("pk"), type__in=SECOND_FACTOR_TYPES)
-    return people.annotate(mfa_on=Exists(second_factor)).prefetch_related("programme_role_set")
+    return people.annotate(mfa_on=second_factor_on()).prefetch_related("programme_role_set")
 
 
 def people_search(query: str) -> list[User]:

@@ -13,14 +13,13 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from allauth.mfa.models import Authenticator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from iasios.accounts.adapter import SECOND_FACTOR_TYPES
 from iasios.accounts.models import User
+from iasios.accounts.people import second_factor_on
 from iasios.accounts.roles import APPEAL_PANEL_ROLES
 from iasios.core.events import record_event
 from iasios.core.refusals import Conflict, Invalid, NotPermitted
@@ -30,17 +29,13 @@ from iasios.decisions.models import Appeal, AppealStatus
 from iasios.decisions.selectors import programme_settings_for
 
 
-def _second_factor() -> Exists:
-    return Exists(Authenticator.objects.filter(user=OuterRef("pk"), type__in=SECOND_FACTOR_TYPES))
-
-
 def panel_candidates(appeal: Appeal) -> QuerySet[User]:
     """Everyone who may sit on the appeal's panel, with `mfa_on`: committee members (and members
     for appeals only) who did not vote on the decision, active."""
     return (
         User.objects.filter(programme_role_set__role__in=APPEAL_PANEL_ROLES, is_active=True)
         .exclude(pk__in=voter_ids(appeal.decision))
-        .annotate(mfa_on=_second_factor())
+        .annotate(mfa_on=second_factor_on())
         .prefetch_related("programme_role_set")
         .distinct()
         .order_by("name", "email")
@@ -49,7 +44,7 @@ def panel_candidates(appeal: Appeal) -> QuerySet[User]:
 
 def eligible_members(appeal: Appeal) -> QuerySet[User]:
     """The candidates the office may appoint now: their role works (two-factor authentication on)."""
-    return panel_candidates(appeal).filter(_second_factor())
+    return panel_candidates(appeal).filter(second_factor_on())
 
 
 @dataclass
