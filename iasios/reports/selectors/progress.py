@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Max
-from django.urls import reverse
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from iasios.applications.models import Cycle, CycleStatus
-from iasios.assessment.selectors import DecisionClock, decision_clocks
+from iasios.assessment.selectors import CLOCK_STATES, DecisionClock, decision_clocks
 from iasios.core.models import Event
+from iasios.core.rows import row_url
 from iasios.reports.charts import Bar, Marker
 from iasios.reports.stats import days_between, median
 from iasios.standards.selectors import current_framework
@@ -123,6 +127,7 @@ class ClockRow:
     facility: str
     state_label: str
     url: str
+    badge: SafeString  # the clock in words (assessment/_clock.html)
 
     @property
     def band(self) -> str:
@@ -195,15 +200,37 @@ class ClockSection:
         ]
 
 
+def _clock_badges() -> Callable[[DecisionClock], SafeString]:
+    """The clock in words, as the assessment pages print it, rendered once per distinct reading:
+    the words depend only on the open requests, the days and the target, which a long table repeats."""
+    template = get_template("assessment/_clock.html")
+    rendered: dict[tuple[Any, ...], SafeString] = {}  # the template escapes: its output is safe
+
+    def badge(clock: DecisionClock) -> SafeString:
+        key = (clock.open_requests, clock.days, clock.target_min_weeks, clock.target_max_weeks)
+        if key not in rendered:
+            rendered[key] = SafeString(template.render({"clock": clock}))
+        return rendered[key]
+
+    return badge
+
+
 def clock_section(*, now: datetime.datetime) -> ClockSection:
     """The assessment app's decision clocks (one source of the clock rule), longest first."""
-    clocks = decision_clocks(now=now)
+    # Only what the rows show: the cycle rows are read by the hundred.
+    clocks = decision_clocks(
+        Cycle.objects.filter(status__in=CLOCK_STATES).only("id", "status", "framework_id", "facility__name"), now=now
+    )
+    cycle_url = row_url("office_assessment:cycle")
+    state_labels = {state.value: str(state.label) for state in CycleStatus}
+    badge = _clock_badges()
     rows = [
         ClockRow(
             clock=c,
             facility=c.cycle.facility.name,
-            state_label=str(c.cycle.get_status_display()),
-            url=reverse("office_assessment:cycle", kwargs={"cycle_id": c.cycle.pk}),
+            state_label=state_labels[c.cycle.status],
+            url=cycle_url(c.cycle.pk),
+            badge=badge(c),
         )
         for c in clocks
     ]
