@@ -60,7 +60,16 @@ def test_logged_out_visitor_registers_the_service_and_one_link_signs_them_in_wit
     page.get_by_label("I confirm that this person approved the application for accreditation.").check()
     page.get_by_label("That's me: I am the authorised representative").check()
     field(page, "Representative's phone").fill("+45 1")
+    expect(field(page, "Contact person's e-mail")).to_be_visible()
     page.get_by_label("That's me: I am the contact person").check()
+    # A role ticked "That's me" asks for no name or e-mail: the account's are used.
+    for label in (
+        "Representative's name",
+        "Representative's e-mail",
+        "Contact person's name",
+        "Contact person's e-mail",
+    ):
+        expect(field(page, label)).to_be_hidden()
     field(page, "Contact person's phone").fill("+45 2")
     shoot("front-door-form")
     page.get_by_role("button", name="Register the facility").click()
