@@ -140,7 +140,8 @@ def advance(cycle: Cycle, stage: str, panel: Panel, representative: User, passwo
             question="Please send the last two incident reviews with the actions taken.",
         )
     elif stage == "with_committee":
-        to_committee(cycle, panel)
+        # Two requirements partly met: the committee's vote form starts with them ticked as areas to amend.
+        to_committee(cycle, panel, not_met=["7b", "9b"])
     elif stage == "amending":
         to_committee(cycle, panel, not_met=["7b", "12a"])
         decide(cycle, panel, "areas_to_amend")

@@ -7,7 +7,8 @@
   its award ends in about two months; the re-certification started nine months ago with the
   Centre of Excellence aim, its core answers confirmed (the extended ones still "carried over"),
   a reworded requirement answered anew; submitted, assessed every requirement met, and with the
-  committee, where Centre of Excellence is among the outcomes. The award the committee decides
+  committee, where Centre of Excellence is among the outcomes; its on-site visit (two months ago,
+  findings by both assessors) shows on the office's reconciliation page. The award the committee decides
   starts the day after the current one ends.
 
 Both first applied on the programme's earlier standards (`EARLIER_VERSION`, the shipped file
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,14 @@ from django.conf import settings
 from iasios.accounts.models import User
 from iasios.applications import services as applications
 from iasios.applications.models import Answer, Claim, Cycle, CycleAim
+from iasios.assessment import services as assessment
+from iasios.assessment.models import VisitKind
 from iasios.cycles import services as cycle_services
 from iasios.demo.awards import Panel, decide, months_ago, to_committee
 from iasios.demo.cycles import complete_case_review, demo_cycle
 from iasios.facilities.models import Facility
 from iasios.standards.loader import parse_framework_text
-from iasios.standards.models import FrameworkVersion
+from iasios.standards.models import FrameworkVersion, Requirement
 from iasios.standards.selectors import current_framework
 from iasios.standards.services import framework_activate, framework_load
 
@@ -119,6 +122,33 @@ def full_term(facility: Facility, rep: User, panel: Panel, password: str) -> Non
     complete_case_review(cycle, rep)
     cycle_services.cycle_submit(cycle=cycle, user=rep, declaration_accepted=True, password=password)
     to_committee(cycle, panel)
+    _visit(cycle, panel)
+
+
+VISIT_FINDINGS = [
+    ((4, "b"), "Tumour board attended: every new patient was discussed; the minutes are signed the same day."),
+    ((9, "d"), "The survivorship clinic runs monthly; care plans were seen for five patients."),
+    ((4, "b"), "Two patients referred from outside the region were also discussed by video link."),
+]
+
+
+def _visit(cycle: Cycle, panel: Panel) -> None:
+    """The on-site visit two months ago, with findings by both assessors."""
+    first_day = months_ago(2)
+    visit = assessment.visit_save(
+        cycle=cycle,
+        actor=panel.office,
+        data=assessment.VisitInput(
+            kind=VisitKind.ON_SITE,
+            starts_on=first_day,
+            ends_on=first_day + timedelta(days=1),
+            visitors="Anders Assessor, lead assessor\nBeatriz Assessor, assessor",
+            agenda="The weekly tumour board; the angiography suite and day unit; the clinical lead and the nurses.",
+        ),
+    )
+    for n, ((number, letter), text) in enumerate(VISIT_FINDINGS):
+        requirement = Requirement.objects.get(framework=cycle.framework, standard__number=number, letter=letter)
+        assessment.visit_finding_add(visit=visit, user=panel.assessors[n % 2], requirement=requirement, text=text)
 
 
 def recertifying_centres(centres: dict[str, tuple[Facility, User]], panel: Panel, password: str) -> None:
