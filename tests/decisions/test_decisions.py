@@ -147,7 +147,9 @@ def test_votes_that_agree_on_no_requirement_do_not_decide(cycle: Any, members: l
     requirements = list(Requirement.objects.filter(framework=cycle.framework).select_related("standard")[:3])
     contract.recommendation = recommended("areas_to_amend", flagged=(requirements[0].pk,))
     for member, requirement in zip(members[:2], requirements, strict=False):
-        committee.vote_cast(cycle=cycle, member=member, outcome="areas_to_amend", areas=requirement.reference, today=DAY)
+        committee.vote_cast(
+            cycle=cycle, member=member, outcome="areas_to_amend", areas=requirement.reference, today=DAY
+        )
     with pytest.raises(Conflict):  # the third names yet another: none is named by half of the three
         committee.vote_cast(
             cycle=cycle, member=members[2], outcome="areas_to_amend", areas=requirements[2].reference, today=DAY
