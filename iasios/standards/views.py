@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from iasios.accounts.access import has_programme_role
 from iasios.accounts.roles import ProgrammeRoleName
 from iasios.core.events import timeline
+from iasios.core.pdf import html_to_pdf, pdf_response
 from iasios.standards.forms import VersionDiffForm
 from iasios.standards.models import FrameworkVersion
 from iasios.standards.selectors import (
@@ -42,6 +46,27 @@ def version_detail(request: HttpRequest, code: str, version: str) -> HttpRespons
     if has_programme_role(request.user, ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR):
         events = timeline(framework)
     return _browser(request, framework, events=events, version_page=True)
+
+
+# A version's texts never change once loaded: its PDF is rendered once per status and language.
+STANDARDS_PDF_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def standards_pdf(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    """The standards of one version (`current` names the one in use) as a PDF, public like the pages."""
+    framework = framework_get(code, version, tree=True)
+    if framework is None:
+        raise Http404
+    key = f"standards-pdf:{framework.pk}:{framework.source_sha256}:{framework.status}:{get_language()}"
+    content = cache.get(key)
+    if content is None:
+        html = render_to_string(
+            "standards/standards_pdf.html",
+            {"framework": framework, "page": framework_page(framework)},
+        )
+        content = html_to_pdf(html)
+        cache.set(key, content, STANDARDS_PDF_CACHE_SECONDS)
+    return pdf_response(content, f"{framework.code}-{framework.version}.pdf")
 
 
 def versions(request: HttpRequest) -> HttpResponse:
