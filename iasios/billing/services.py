@@ -185,12 +185,16 @@ def issuer_save(*, actor: Any, **fields: str) -> Issuer:
     if unknown:
         raise ValueError(f"unknown issuer fields: {sorted(unknown)}")
     issuer = Issuer.objects.select_for_update().first() or Issuer()
+    before = {name: getattr(issuer, name) for name in fields}
     for name, value in fields.items():
         setattr(issuer, name, (value or "").strip())
     issuer.iban, issuer.bic = compact(issuer.iban), compact(issuer.bic)
+    changed = sorted(name for name in fields if getattr(issuer, name) != before[name])
+    if not changed and not issuer._state.adding:
+        return issuer  # nothing to record: no history row, no event
     issuer.full_clean()
     issuer.save()
-    record_event(obj=issuer, action="issuer_changed", actor=actor, data={"fields": sorted(fields)})
+    record_event(obj=issuer, action="issuer_changed", actor=actor, data={"fields": changed})
     return issuer
 
 

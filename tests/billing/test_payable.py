@@ -21,6 +21,7 @@ from iasios.billing import pdf, services
 from iasios.billing.iban import compact, format_iban, iban_checksum_ok, validate_bic, validate_iban
 from iasios.billing.issuer import payment_instructions
 from iasios.billing.models import Invoice, InvoiceStatus, Issuer, Payment
+from iasios.core.models import Event
 from iasios.facilities.models import Facility
 from tests.conftest import ROLES
 
@@ -83,6 +84,12 @@ def test_office_saves_the_details_compacted_and_there_is_one_row(cast: Any, issu
     assert (issuer.iban, issuer.bic) == ("BE90999202600132", "PRGMBEBB")
     services.issuer_save(actor=cast.office, **{**DETAILS, "bank_name": "Other Bank"})
     assert Issuer.objects.get().bank_name == "Other Bank"
+
+
+def test_saving_the_same_details_again_records_nothing(cast: Any, issuer: Issuer) -> None:
+    events, history = Event.objects.count(), issuer.history.count()
+    services.issuer_save(actor=cast.office, **DETAILS)
+    assert (Event.objects.count(), issuer.history.count()) == (events, history)
 
 
 def test_facility_staff_cannot_set_the_details(cast: Any) -> None:
