@@ -7,9 +7,10 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iasios.accounts.access import programme_role_required
 from iasios.accounts.roles import ProgrammeRoleName
@@ -81,9 +82,11 @@ def action_verify(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
 
 
 @office_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def appeal_panel(request: HttpRequest, appeal_id: uuid.UUID) -> HttpResponse:
     appeal = get_visible_appeal_or_404(request.user, appeal_id)
+    if request.method == "GET":  # a link to the panel (the office's work queue): the appeal page's section
+        return redirect(reverse("decisions:appeal", args=[appeal.pk]) + "#panel")
     form = AppealPanelForm(request.POST, candidates=panels.eligible_members(appeal))
     if form.is_valid():
         with refusal_on(form):

@@ -270,3 +270,9 @@ def test_the_office_overview_says_which_appeals_wait_for_a_panel(appeal: Appeal,
     panels.appeal_panel_appoint(appeal=appeal, actor=cast.office, members=[members[3], members[4], appeals_only("P")])
     page = client.get("/office/decisions/").content.decode()
     assert "Panel appointed" in page and "Panel to appoint" not in page
+
+
+def test_a_link_to_the_panel_opens_the_appeal_page_at_its_panel(appeal: Appeal, cast: Any) -> None:
+    response = logged_in(cast.office).get(f"/office/decisions/appeals/{appeal.pk}/panel/")
+    assert response.status_code == 302 and response["Location"] == f"/decisions/appeals/{appeal.pk}/#panel"
+    assert cast.client_for("committee").get(f"/office/decisions/appeals/{appeal.pk}/panel/").status_code == 403
