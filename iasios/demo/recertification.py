@@ -46,7 +46,7 @@ EARLIER_VERSION = "2022.1"
 # The earlier wording of two requirements; 9d is new in the shipped version.
 EARLIER_TEXTS = {
     (1, "a"): "The IO service has a named clinical lead who is responsible for the service.",
-    (4, "b"): "Every patient is discussed at a multidisciplinary tumour board before treatment.",
+    (6, "b"): "Every patient is discussed at a tumour board before an IO treatment.",
 }
 NEW_SINCE = (9, "d")
 
@@ -117,8 +117,8 @@ def full_term(facility: Facility, rep: User, panel: Panel, password: str) -> Non
     )
     core = list(cycle.answers.filter(requirement__core=True).values_list("pk", flat=True))
     applications.answers_confirm(cycle=cycle, user=rep, answer_ids=core)
-    _answer_anew(cycle, rep, (4, "b"), "Every new patient is discussed at the weekly tumour board; minutes linked.")
-    _answer_anew(cycle, rep, NEW_SINCE, "Described in the service policy; the survivorship clinic runs monthly.")
+    _answer_anew(cycle, rep, (6, "b"), "Every new patient is discussed at the weekly tumour board; minutes linked.")
+    _answer_anew(cycle, rep, NEW_SINCE, "The follow-up clinic runs weekly; see the service policy, section 9.")
     complete_case_review(cycle, rep)
     cycle_services.cycle_submit(cycle=cycle, user=rep, declaration_accepted=True, password=password)
     to_committee(cycle, panel)
@@ -126,9 +126,9 @@ def full_term(facility: Facility, rep: User, panel: Panel, password: str) -> Non
 
 
 VISIT_FINDINGS = [
-    ((4, "b"), "Tumour board attended: every new patient was discussed; the minutes are signed the same day."),
-    ((9, "d"), "The survivorship clinic runs monthly; care plans were seen for five patients."),
-    ((4, "b"), "Two patients referred from outside the region were also discussed by video link."),
+    ((6, "b"), "Tumour board attended: every new patient was discussed; the minutes are signed the same day."),
+    ((9, "d"), "The follow-up clinic runs weekly; further care was planned in the notes of five patients."),
+    ((6, "b"), "Two patients referred from outside the region were also discussed by video link."),
 ]
 
 
