@@ -108,6 +108,7 @@ WORDS: dict[str, Promise] = {
     "decisions.appeal:lodge": gettext_lazy("Appeal lodged"),
     "decisions.appeal:uphold": gettext_lazy("Appeal upheld"),
     "decisions.appeal:dismiss": gettext_lazy("Appeal dismissed"),
+    "decisions.correctiveaction:add": gettext_lazy("Corrective action set"),
     "decisions.correctiveaction:verify": gettext_lazy("Corrective action verified"),
     "certificates.certificate:issue": gettext_lazy("Certificate issued"),
     # standards and accounts
