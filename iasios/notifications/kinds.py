@@ -41,6 +41,12 @@ _KINDS = [
     Kind("facilities/email/representative_changed", _("New authorised representative"), ACCOUNT),
     Kind("facilities/email/confirmed", _("Registration confirmed"), ACCOUNT),
     Kind("facilities/email/rejected", _("Registration refused"), ACCOUNT),
+    Kind(
+        "facilities/email/registration_to_confirm",
+        _("A registration awaits the office's confirmation"),
+        ACCOUNT,
+        mandatory=False,
+    ),
     Kind("facilities/email/enrolled", _("Facility enrolled"), BILLING),
     Kind("facilities/email/lapsed", _("Membership lapsed"), BILLING),
     Kind("facilities/email/restored", _("Membership restored"), BILLING),
