@@ -1,4 +1,4 @@
-"""Template helpers of the assessment: the assessor's worklist on the staff home page, a rating's badge."""
+"""Template helpers of the assessment: a rating's badge, the review's kept fragments."""
 
 from __future__ import annotations
 
@@ -15,15 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from iasios.assessment.models import Rating
-from iasios.assessment.selectors import assignments_for_assessor
 
 register = template.Library()
-
-
-@register.simple_tag
-def assessor_assignments(user: Any) -> list[Any]:
-    """The assignments of `user` (the /assessor/ page renders through core's view)."""
-    return assignments_for_assessor(user) if getattr(user, "is_authenticated", False) else []
 
 
 @register.filter
