@@ -31,6 +31,8 @@ from iasios.core.events import timeline
 from iasios.core.refusals import refusal_on
 from iasios.facilities.models import Facility
 
+DOWNLOAD_BLOCK_SIZE = 256 * 1024
+
 
 def _facility_or_404(request: HttpRequest, facility_id: Any) -> Facility:
     from django.http import Http404
@@ -213,6 +215,9 @@ def revision_download(request: HttpRequest, revision_id: Any, *, visible_revisio
         filename=revision.download_name,
         content_type=revision.content_type,
     )
+    # Read in blocks of 256 KiB, not FileResponse's 4 KiB, where the server streams it itself (no
+    # sendfile) or the store is remote: a gigabyte takes 4,096 reads, not 262,144; memory stays bounded.
+    response.block_size = DOWNLOAD_BLOCK_SIZE
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
