@@ -7,12 +7,14 @@ tests/bench/seed.py; seeding is cached between runs of the same sizes.
 For each page: status, median and 95th-percentile server time over repeated requests (Django's
 test Client, in-process: no network, no server) and the query count, with the ratio to a minimal
 authenticated page on the same stack (the floor). Then PDF generation (the same way, fewer
-repeats), and the peak memory of a large evidence upload (tests/bench/upload_memory.py) and of
-downloading the stored file through the evidence download view, against the file's size.
-Prints one table and writes var/bench.json.
+repeats) beside a one-line WeasyPrint page, and the peak memory and time of a large evidence
+upload (tests/bench/upload_memory.py) and of downloading the stored file through the evidence
+download view, against the file's size and beside a plain copy / read of the same file on the
+same disk. Prints one table, then issue 13's table with the baselines' ratios, and writes
+var/bench.json.
 
 Environment: BENCH_FACILITIES (2000), BENCH_CYCLES (500), BENCH_DOCUMENTS (100 per cycle),
-BENCH_UPLOAD_MB (200), BENCH_REPEAT (20 requests per page), BENCH_PDF_REPEAT (5).
+BENCH_UPLOAD_MB (200; 1024 for the 1 GB baseline), BENCH_REPEAT (20 requests per page), BENCH_PDF_REPEAT (5).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +59,23 @@ for noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
     logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def measure(label: str, client: Client, url: str, *, repeat: int = REPEAT, **headers: Any) -> dict[str, Any]:
+def measure(
+    label: str,
+    client: Client,
+    url: str,
+    *,
+    repeat: int = REPEAT,
+    before: Callable[[], None] | None = None,
+    **headers: Any,
+) -> dict[str, Any]:
+    """Median and p95 of `repeat` requests after 2 warm-up ones; `before` runs ahead of each, untimed."""
     timings: list[float] = []
     queries = 0
     status = 0
     size = 0
     for i in range(repeat + 2):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             response = client.get(url, **headers)
@@ -84,6 +98,55 @@ def measure(label: str, client: Client, url: str, *, repeat: int = REPEAT, **hea
     }
     print(f"  measured {label}: {status}, {row['median_ms']} ms, {queries} queries", flush=True)
     return row
+
+
+def measure_pdf_baseline(*, repeat: int = PDF_REPEAT) -> dict[str, Any]:
+    """The PDF baseline: a one-line page through the same HTML → PDF call (WeasyPrint), no request."""
+    from iasios.core.pdf import html_to_pdf
+
+    html = "<!doctype html><html><body><p>One line.</p></body></html>"
+    timings: list[float] = []
+    size = 0
+    for i in range(repeat + 2):
+        started = time.perf_counter()
+        size = len(html_to_pdf(html))
+        if i >= 2:
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    row = {
+        "page": "PDF baseline: one-line WeasyPrint page",
+        "url": "",
+        "status": 200,
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
+        "queries": 0,
+        "bytes": size,
+    }
+    print(f"  measured {row['page']}: {row['median_ms']} ms", flush=True)
+    return row
+
+
+def forget_stored(kind: str, object_id: Any) -> Callable[[], None]:
+    """Remove a stored document (row and file), so that the next request renders it again."""
+    from django.core.files.storage import default_storage
+
+    from iasios.core.models import StoredDocument
+
+    def forget() -> None:
+        stored = StoredDocument.objects.filter(kind=kind, object_id=str(object_id))
+        for key in stored.values_list("storage_key", flat=True):
+            default_storage.delete(key)
+        stored.delete()
+
+    return forget
+
+
+def measure_document(label: str, client: Client, url: str, kind: str, object_id: Any) -> list[dict[str, Any]]:
+    """A stored document: its first request (rendered, stored and served: the stored copy is removed
+    before each) and its later ones (served from storage)."""
+    first = measure(f"{label}: first render", client, url, repeat=PDF_REPEAT, before=forget_stored(kind, object_id))
+    served = measure(f"{label}: served", client, url)
+    return [first, served]
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -117,6 +180,14 @@ def measure_download(facility: Any) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    from django.core.files.storage import default_storage
+
+    from tests.bench.upload_memory import plain_read_seconds
+
+    try:
+        read_seconds: float | None = plain_read_seconds(Path(default_storage.path(revision.storage_key)))
+    except NotImplementedError:  # object storage: no file on this disk to compare with
+        read_seconds = None
     return {
         "page": f"evidence download, {revision.size / MB:.0f} MB file",
         "url": url,
@@ -127,6 +198,8 @@ def measure_download(facility: Any) -> dict[str, Any]:
         "received_mb": round(received / MB, 1),
         "heap_peak_mb": round(peak / MB, 2),
         "heap_peak_vs_file": round(peak / revision.size, 4),
+        "plain_read_seconds": round(read_seconds, 2) if read_seconds is not None else None,
+        "vs_plain_read": round(elapsed / read_seconds, 2) if read_seconds else None,
     }
 
 
@@ -137,9 +210,9 @@ def main() -> None:
     cast = seed(BASE, REUSE)
     clients: dict[str, Client] = {}
     for role in ("office", "assessor", "member", "editor", "representative"):
-        clients[role] = Client()
+        clients[role] = Client(raise_request_exception=False)  # a failing page shows as its status
         clients[role].force_login(cast[role])
-    anon = Client()
+    anon = Client(raise_request_exception=False)
     draft, assessed = cast["draft"], cast["assessed"]
     tokens = cast["tokens"]
     from django.db.models import Count
@@ -198,24 +271,41 @@ def main() -> None:
         measure("API: assignments (assessor)", anon, "/api/v1/assessment/assignments", **_bearer(tokens["assessor"])),
         measure("API: awards (office, all)", anon, "/api/v1/decisions/awards/", **_bearer(tokens["office"])),
     ]
+    from iasios.applications.dossier import DOSSIER_PDF
+    from iasios.applications.selectors import latest_dossier
+    from iasios.certificates.documents import CERTIFICATE_PDF
+    from iasios.decisions.letters import DECISION_LETTER
+
+    award = cast["award"]
+    dossier = latest_dossier(assessed)
     pdfs = [
+        measure_pdf_baseline(),
         measure(
             "PDF: invoice",
             clients["editor"],
             f"/billing/invoices/{cast['invoice'].pk}/pdf/",
             repeat=PDF_REPEAT,
         ),
-        measure(
+        *measure_document(
             "PDF: certificate",
             clients["office"],
-            f"/certificates/{cast['award'].pk}/certificate.pdf",
-            repeat=PDF_REPEAT,
+            f"/certificates/{award.pk}/certificate.pdf",
+            CERTIFICATE_PDF,
+            award.certificate.pk,
         ),
-        measure(
+        *measure_document(
+            "PDF: decision letter",
+            clients["office"],
+            f"/decisions/{award.decision_id}/letter.pdf",
+            DECISION_LETTER,
+            award.decision_id,
+        ),
+        *measure_document(
             "PDF: dossier summary (big cycle)",
             clients["representative"],
             f"/applications/cycle/{assessed.pk}/dossier/summary.pdf",
-            repeat=PDF_REPEAT,
+            DOSSIER_PDF,
+            dossier.pk if dossier else "",
         ),
     ]
     floor = pages[0]["median_ms"] or 1.0
@@ -269,20 +359,29 @@ def main() -> None:
             f" {row['x_floor']:>8} {row['queries']:>8} {row['bytes'] // 1024:>7}"
         )
     print()
-    mheader = f"{'memory':50} {'status':>6} {'file MB':>8} {'seconds':>8} {'heap peak MB':>13} {'peak/file':>10}"
+    mheader = (
+        f"{'memory':50} {'status':>6} {'file MB':>8} {'seconds':>8} {'heap peak MB':>13} {'peak/file':>10}"
+        f" {'plain s':>8} {'x plain':>8}"
+    )
     print(mheader)
     print("-" * len(mheader))
     for row in memory:
+        plain = row.get("plain_copy_seconds", row.get("plain_read_seconds", ""))
+        ratio = row.get("vs_plain_copy", row.get("vs_plain_read", ""))
         print(
             f"{row['page'][:50]:50} {str(row.get('status', '')).split(' ')[0]:>6} {row.get('file_mb', ''):>8}"
             f" {row.get('seconds', ''):>8} {row.get('heap_peak_mb', ''):>13} {row.get('heap_peak_vs_file', ''):>10}"
+            f" {plain if plain is not None else '':>8} {ratio if ratio is not None else '':>8}"
         )
+    print("  plain s: the same file copied (upload) or read (download) by the operating system on the same disk")
     print(
         f"  upload RSS: {upload['rss_before_mb']} MB before, {upload['rss_after_mb']} MB after"
         " (the process's high-water mark)"
     )
     if "response" in upload:
         print(f"  upload response: {upload['response']}")
+    baselines = _baselines(pdfs, upload, download)
+    _print_summary(pages + pdfs, baselines)
     out = BASE / "var" / "bench.json"
     out.write_text(
         json.dumps(
@@ -297,6 +396,7 @@ def main() -> None:
                 "pages": pages,
                 "pdfs": pdfs,
                 "memory": memory,
+                "baselines": baselines,
                 "total_seconds": round(time.perf_counter() - started, 1),
                 "debug": settings.DEBUG,
             },
@@ -305,6 +405,49 @@ def main() -> None:
         )
     )
     print(f"Written to {out.relative_to(BASE)} (whole run {time.perf_counter() - started:.0f} s)")
+
+
+def _baselines(pdfs: list[dict[str, Any]], upload: dict[str, Any], download: dict[str, Any]) -> dict[str, Any]:
+    """The ratios to the baselines: the certificate PDF to a one-line WeasyPrint page, the upload
+    to a plain copy and the download to a plain read of the same file on the same disk."""
+    by_page = {row["page"]: row for row in pdfs}
+    pdf_floor = by_page["PDF baseline: one-line WeasyPrint page"]["median_ms"] or 1.0
+    certificate = by_page["PDF: certificate: first render"]["median_ms"]
+    return {
+        "certificate_pdf_ms": certificate,
+        "one_line_pdf_ms": pdf_floor,
+        "certificate_vs_one_line_pdf": round(certificate / pdf_floor, 2),
+        "upload_mb": upload["file_mb"],
+        "upload_seconds": upload["seconds"],
+        "plain_copy_seconds": upload.get("plain_copy_seconds"),
+        "upload_vs_plain_copy": upload.get("vs_plain_copy"),
+        "download_seconds": download.get("seconds"),
+        "plain_read_seconds": download.get("plain_read_seconds"),
+        "download_vs_plain_read": download.get("vs_plain_read"),
+    }
+
+
+def _print_summary(rows: list[dict[str, Any]], baselines: dict[str, Any]) -> None:
+    """The table of issue 13 (Markdown), then the baselines' ratios."""
+    print()
+    print("| page | median | × floor | queries |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print(f"| {row['page']} | {row['median_ms']:,} ms | {row['x_floor']} | {row['queries']} |")
+    print()
+    b = baselines
+    print(
+        f"PDF: certificate (first render) {b['certificate_pdf_ms']} ms,"
+        f" one-line WeasyPrint page {b['one_line_pdf_ms']} ms: ratio {b['certificate_vs_one_line_pdf']}"
+    )
+    print(
+        f"Upload of {b['upload_mb']:.0f} MB: {b['upload_seconds']} s, plain copy {b['plain_copy_seconds']} s:"
+        f" ratio {b['upload_vs_plain_copy']}"
+    )
+    print(
+        f"Download of the same file: {b['download_seconds']} s, plain read {b['plain_read_seconds']} s:"
+        f" ratio {b['download_vs_plain_read']}"
+    )
 
 
 if __name__ == "__main__":

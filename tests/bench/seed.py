@@ -532,6 +532,8 @@ def seed(base: Path, reuse: bool) -> dict[str, Any]:
                 cursor.execute("PRAGMA synchronous=OFF")
         seed_all()
         _log("demo centres through the services", started)
+    else:
+        call_command("migrate", verbosity=0)  # the cached database follows the code's migrations
     office = User.objects.get(email="office@demo.example")
     assessor = User.objects.get(email="assessor@demo.example")
     panel = Panel(

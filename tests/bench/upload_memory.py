@@ -2,9 +2,11 @@
 
 Builds a multipart body of BENCH_UPLOAD_MB megabytes (default 200) on disk, then hands it to
 Django's WSGI handler as a stream (the way a server does), posting to the evidence upload
-endpoint of the API. Reports the Python heap peak (tracemalloc) during the request and the
-process's resident-set high-water mark before and after, next to the file's size. Memory that
-stays flat shows as a heap peak of a few megabytes whatever the file size.
+endpoint of the API, and copies the same file with the operating system's copy to the same disk
+(the baseline: the upload's time is printed as a multiple of it). Reports the Python heap peak
+(tracemalloc) during the request and the process's resident-set high-water mark before and
+after, next to the file's size. Memory that stays flat shows as a heap peak of a few megabytes
+whatever the file size.
 
 Runs against its own database (var/bench-upload.sqlite3 unless BENCH_DATABASE_URL is set) and
 its own media folder, so the demo data is untouched. Prints a table and writes
@@ -17,6 +19,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -128,6 +131,26 @@ def _clean_up(facility: Any) -> None:
         default_storage.delete(key)
 
 
+def plain_copy_seconds(source: Path, folder: Path) -> float:
+    """The baseline: the same bytes copied to a file in `folder` (the media folder) by the operating
+    system's copy (shutil.copyfile); the copy is then removed."""
+    target = folder / "bench-plain-copy.bin"
+    started = time.perf_counter()
+    shutil.copyfile(source, target)
+    elapsed = time.perf_counter() - started
+    target.unlink()
+    return elapsed
+
+
+def plain_read_seconds(path: Path) -> float:
+    """The download's baseline: the stored file read from the disk in 64 KiB chunks and dropped."""
+    started = time.perf_counter()
+    with path.open("rb") as source:
+        while source.read(65536):
+            pass
+    return time.perf_counter() - started
+
+
 def measure_upload(size_mb: int = SIZE_MB, *, keep: bool = False) -> tuple[dict[str, Any], Any]:
     """Stream a `size_mb` upload through the WSGI handler; returns the result row and the facility.
     With `keep`, the stored file stays (for a download measurement); call clean_up(facility) after."""
@@ -135,7 +158,11 @@ def measure_upload(size_mb: int = SIZE_MB, *, keep: bool = False) -> tuple[dict[
     size = size_mb * 1024 * 1024
     settings.EVIDENCE_MAX_UPLOAD_BYTES = max(settings.EVIDENCE_MAX_UPLOAD_BYTES, size + 1024)
     handler = WSGIHandler()
-    with tempfile.TemporaryDirectory() as folder:
+    media = Path(settings.MEDIA_ROOT)
+    media.mkdir(parents=True, exist_ok=True)
+    # The body is written beside the media folder, so the upload and the plain copy below read and
+    # write the same disk.
+    with tempfile.TemporaryDirectory(dir=media.parent) as folder:
         # A 1 MB upload first, so that imports and caches of the first request are not counted.
         small_path = Path(folder) / "small.bin"
         _post(handler, small_path, _write_body(small_path, 1024 * 1024), facility, token)
@@ -149,6 +176,7 @@ def measure_upload(size_mb: int = SIZE_MB, *, keep: bool = False) -> tuple[dict[
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         rss_after = _rss_mb()
+        copy_seconds = plain_copy_seconds(body_path, media)
     result: dict[str, Any] = {
         "file_mb": round(size / 1048576, 1),
         "status": status,
@@ -158,6 +186,8 @@ def measure_upload(size_mb: int = SIZE_MB, *, keep: bool = False) -> tuple[dict[
         "rss_after_mb": round(rss_after, 1),
         "rss_growth_mb": round(rss_after - rss_before, 1),
         "heap_peak_vs_file": round(peak / size, 4),
+        "plain_copy_seconds": round(copy_seconds, 2),
+        "vs_plain_copy": round(elapsed / copy_seconds, 2) if copy_seconds else None,
     }
     if not status.startswith("201"):
         result["response"] = body[:500].decode("utf-8", "replace")
