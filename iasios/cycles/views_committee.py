@@ -34,6 +34,7 @@ from iasios.assessment import services as assessment_services
 from iasios.assessment.forms import OverrideForm, ReasonForm, ReturnForm
 from iasios.assessment.lifecycle import ASSIGNMENT_LIFECYCLE
 from iasios.assessment.models import Rating
+from iasios.assessment.summary import RatedRow, ratings_summary
 from iasios.core.events import timeline
 from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.cycles import committee
@@ -259,9 +260,21 @@ def cycle_file(request: HttpRequest, cycle_id: uuid.UUID) -> HttpResponse:
             # Why Centre of Excellence is not among the choices, when it is not.
             "excellence_refusal": decision_selectors.centre_of_excellence_refusal(cycle),
             **file,
+            **_ratings_in_brief(cycle, file["rows"], disagreements_only=request.GET.get("ratings") == "disagreements"),
         },
         status=status,
     )
+
+
+def _ratings_in_brief(cycle: Cycle, rows: list[Any], *, disagreements_only: bool) -> dict[str, Any]:
+    """The ratings' summary (per section, disagreements first) and the rows shown: all, or only
+    those where the assessors disagree."""
+    summary = ratings_summary(
+        cycle.framework_id, [RatedRow(r.requirement, r.consolidated, [a[1] for a in r.assessors]) for r in rows]
+    )
+    if disagreements_only:
+        rows = [r for r in rows if r.requirement.pk in summary.disagreement_ids]
+    return {"summary": summary, "rows": rows, "disagreements_only": disagreements_only}
 
 
 @appeal_panel_only
