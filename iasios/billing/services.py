@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from iasios.accounts.roles import FACILITY_MANAGER_ROLES
@@ -280,7 +281,7 @@ def invoice_issue_consultation(
         when = timezone.localtime(consultation.scheduled_for).date() if consultation.scheduled_for else None
         description = _("Consultation: %(topic)s") % {"topic": consultation.topic}
         if when:
-            description = f"{description} ({when.isoformat()})"
+            description = f"{description} ({date_format(when, 'DATE_FORMAT')})"
         invoice = _issue(
             facility=consultation.facility,
             kind=InvoiceKind.CONSULTATION,
@@ -570,7 +571,11 @@ def billing_sweep(*, today: date | None = None) -> SweepResult:
                 facility=facility,
                 actor=None,
                 reason=_("Annual fee invoice %(number)s unpaid %(days)s days after its due date %(due)s.")
-                % {"number": invoice.number, "days": programme.lapse_grace_days, "due": invoice.due_on.isoformat()},
+                % {
+                    "number": invoice.number,
+                    "days": programme.lapse_grace_days,
+                    "due": date_format(invoice.due_on, "DATE_FORMAT"),
+                },
             )
             result.lapsed.append(facility)
     return result

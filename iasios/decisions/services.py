@@ -366,7 +366,7 @@ def award_grant(*, decision: Decision) -> Award:
     cycle = decision.cycle
     facility = cycle.facility
     decided_on = decision.decided_on
-    reason = _("Superseded by the award of %(date)s.") % {"date": decided_on.isoformat()}
+    reason = _("Superseded by the award of %(date)s.") % {"date": date_format(decided_on, "DATE_FORMAT")}
     standing = list(Award.objects.select_for_update().filter(facility=facility, status__in=STANDING_AWARD_STATES))
     running = next(
         (a for a in standing if a.status in CURRENT_AWARD_STATES and a.valid_until >= decided_on),
@@ -454,7 +454,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                     award,
                     "supersede",
                     reason=_("The term ended on %(date)s; the next award is in force.")
-                    % {"date": award.valid_until.isoformat()},
+                    % {"date": date_format(award.valid_until, "DATE_FORMAT")},
                     changes={"status_changed_on": successor.valid_from},
                 )
             )
@@ -463,7 +463,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                 AWARD_LIFECYCLE.apply(
                     award,
                     "expire",
-                    reason=_("The term ended on %(date)s.") % {"date": award.valid_until.isoformat()},
+                    reason=_("The term ended on %(date)s.") % {"date": date_format(award.valid_until, "DATE_FORMAT")},
                     changes={"status_changed_on": day},
                 )
             )
@@ -474,7 +474,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
             AWARD_LIFECYCLE.apply(
                 award,
                 "start",
-                reason=_("The term began on %(date)s.") % {"date": award.valid_from.isoformat()},
+                reason=_("The term began on %(date)s.") % {"date": date_format(award.valid_from, "DATE_FORMAT")},
                 changes={"status_changed_on": award.valid_from},
             )
         )
@@ -483,7 +483,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                 AWARD_LIFECYCLE.apply(
                     award,
                     "expire",
-                    reason=_("The term ended on %(date)s.") % {"date": award.valid_until.isoformat()},
+                    reason=_("The term ended on %(date)s.") % {"date": date_format(award.valid_until, "DATE_FORMAT")},
                     changes={"status_changed_on": award.valid_until + timedelta(days=1)},
                 )
             )

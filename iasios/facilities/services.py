@@ -18,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from iasios.accounts.models import User
@@ -415,7 +416,7 @@ def join_request_create(*, user: Any, code: str) -> JoinRequest:
                 "You already asked to join %(facility)s on %(date)s. The authorised representative or the "
                 "contact person has not answered yet."
             )
-            % {"facility": facility.name, "date": timezone.localdate(pending.created_at).isoformat()}
+            % {"facility": facility.name, "date": date_format(timezone.localdate(pending.created_at), "DATE_FORMAT")}
         )
     try:
         with transaction.atomic():
