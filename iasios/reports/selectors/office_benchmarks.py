@@ -6,8 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils.translation import get_language
 
+from iasios.applications.models import Cycle
 from iasios.assessment.models import ConsolidatedRating, Rating
 from iasios.reports.charts import Bar
 from iasios.reports.selectors.peers import (
@@ -178,3 +181,33 @@ def benchmarks(framework_id: Any = None) -> Benchmarks:
     if chosen is None:
         return Benchmarks(options, None, None, None, min_peers(current_framework()))
     return Benchmarks(options, chosen, rating_heatmap(chosen), compliance_benchmark(chosen), min_peers(chosen))
+
+
+# The kept reports are keyed on their version; this only bounds their stay.
+BENCHMARKS_CACHE_SECONDS = 24 * 3600
+
+
+def benchmarks_version() -> str:
+    """What the benchmarks are drawn from, as it stands, in two small queries.
+
+    Benchmarks read decided cycles only, and a decided cycle's ratings and case reviews change no
+    more (see benchmark_cycles): the set changes only when a cycle changes state or decision date,
+    which saves its `updated_at`. So the cycles' count and last change identify it, with the
+    framework versions' (their names and status are shown, and choose the default).
+    """
+    parts = []
+    for model in (Cycle, FrameworkVersion):
+        row = model.objects.order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{row['n']}@{row['last'].isoformat() if row['last'] else '-'}")
+    return "/".join(parts)
+
+
+def benchmarks_kept(framework_id: Any = None) -> Benchmarks:
+    """benchmarks(), computed once per version of what they are drawn from (and language, for the
+    labels) and then read from the cache: the aggregates over every decided cycle are the cost."""
+    key = f"office-benchmarks:{benchmarks_version()}:{get_language()}:{framework_id or ''}"
+    report = cache.get(key)
+    if report is None:
+        report = benchmarks(framework_id=framework_id)
+        cache.set(key, report, BENCHMARKS_CACHE_SECONDS)
+    return report
