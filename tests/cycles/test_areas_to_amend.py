@@ -17,7 +17,7 @@ from iasios.applications.models import AmendmentItem, Answer, Claim, Cycle, Cycl
 from iasios.assessment import selectors as assessment_selectors
 from iasios.cycles import services as cycle_services
 from iasios.decisions import selectors as decision_selectors
-from iasios.decisions.letters import decision_letter_pdf
+from iasios.decisions.letters import decision_letter_html, decision_letter_pdf
 from iasios.decisions.models import Decision, Outcome
 from tests import factories
 from tests.applications.helpers import save, submit, submitted_cycle
@@ -86,6 +86,9 @@ def test_a_round_reopens_exactly_the_one_requirement_the_committee_agreed(
     assert [i.answer_id for i in AmendmentItem.objects.filter(round__cycle=cycle)] == [kept.pk]
     decision = Decision.objects.get(cycle=cycle)
     assert list(decision.areas_to_amend.all()) == [kept.requirement]
+    letter = decision_letter_html(decision)  # the letter lists the agreed area, not the dropped ones
+    assert f"<td>{kept.requirement.reference} (core)</td>" in letter
+    assert all(f"<td>{a.requirement.reference}" not in letter for a in flagged if a.pk != kept.pk)
     assert decision_letter_pdf(decision).startswith(b"%PDF")
 
     first = {a["requirement"]: a for a in cycle.dossiers.get(number=1).snapshot["answers"]}
