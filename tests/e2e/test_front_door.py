@@ -1,4 +1,5 @@
-"""From the public home to the facility's page in one flow: one form, one e-mail link, both roles (issue 11)."""
+"""From the public home to the facility's page in one flow (one form, one e-mail link, both roles), and
+the office recording a payment from its invoice list (issue 11)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from django.core import mail
 from playwright.sync_api import Locator, Page, expect
 
 from iasios.accounts.roles import FacilityRoleName, ProgrammeRoleName
+from iasios.billing import services as billing
+from iasios.billing.models import InvoiceStatus
 from iasios.facilities.models import Facility, FacilityStatus, Membership
 from iasios.standards.selectors import current_programme_settings
 from tests import factories
+from tests.totp import totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -95,3 +99,31 @@ def test_logged_out_visitor_registers_the_service_and_one_link_signs_them_in_wit
     membership = Membership.objects.get(facility=facility)
     assert (membership.user.email, membership.role) == (EMAIL, FacilityRoleName.AUTHORISED_REPRESENTATIVE)
     assert any(m.to == ["office@programme.example"] for m in mail.outbox)
+
+
+def test_the_office_records_a_payment_from_its_invoice_list_without_leaving_it(page: Page, framework: Any) -> None:
+    office = factories.make_staff(ProgrammeRoleName.OFFICE, mfa=False, name="Olga Office")
+    secret = factories.enable_totp(office)
+    facility = factories.make_facility(status=FacilityStatus.AWAITING_PAYMENT)
+    factories.make_member(facility, FacilityRoleName.AUTHORISED_REPRESENTATIVE)
+    invoice = billing.invoice_issue_enrolment(facility=facility, actor=office)
+
+    page.goto("/accounts/login/")
+    field(page, "Email").fill(office.email)
+    field(page, "Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    field(page, "Code").fill(totp_code(secret, steps_ahead=1))
+    page.get_by_role("button", name="Continue").click()
+
+    page.goto("/office/billing/")
+    row = page.get_by_role("row").filter(has_text=invoice.number)
+    row.get_by_text("Record payment").click()
+    expect(row.get_by_label(re.compile("^Amount"))).to_have_value(str(invoice.total))
+    row.get_by_label("Reference").fill("BANK-2026-0099")
+    row.get_by_role("button", name="Record", exact=True).click()
+
+    expect(page.get_by_text(f"Invoice {invoice.number}: the payment was recorded.")).to_be_visible()
+    assert page.url.endswith("/office/billing/")
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+    expect(page.get_by_role("row").filter(has_text=invoice.number).get_by_text("Record payment")).to_have_count(0)
