@@ -19,7 +19,8 @@ from iasios.applications.models import Cycle, Dossier, EvidenceDocument, Evidenc
 from tests.applications import conftest as files
 from tests.applications.helpers import fill_core, submit
 
-pytestmark = pytest.mark.django_db
+# Each test runs on the local disk and again on a local S3 server.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_storage")]
 
 RENAMED = [
     ("Policy.html", "Policy.pdf"),
