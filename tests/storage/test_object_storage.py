@@ -68,7 +68,11 @@ def test_memory_stays_bounded_both_ways(tmp_path: Path) -> None:
 
         upload_peak = _peak(upload)
         read: list[tuple[str, int]] = []
-        download_peak = _peak(lambda keys=keys, read=read: read.append(stored_sha256(keys[0])))
+
+        def download(keys: list[str] = keys, read: list[tuple[str, int]] = read) -> None:
+            read.append(stored_sha256(keys[0]))
+
+        download_peak = _peak(download)
         assert read == [(sha256, megabytes * MB)]
         peaks[megabytes] = (upload_peak, download_peak)
         path.unlink()
