@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 
 from iasios.core.documents import stored_sha256
 from iasios.core.storage import PART_SIZE, ObjectStorage
@@ -43,7 +43,7 @@ def _peak(action: Callable[[], object]) -> int:
 
 def test_the_default_storage_is_the_object_store() -> None:
     key = default_storage.save("probe/one.txt", ContentFile(b"hello"))
-    assert isinstance(default_storage._wrapped, ObjectStorage)
+    assert isinstance(storages["default"], ObjectStorage)
     with default_storage.open(key, "rb") as handle:
         assert handle.size == 5 and handle.read() == b"hello"
 
