@@ -24,7 +24,7 @@ class VoteForm(forms.Form):
         label=_("Areas to amend"),
         required=False,
         max_length=300,
-        help_text=_("For “areas to amend”: requirement references beyond those the assessors flagged, e.g. “1c 4b”."),
+        help_text=_("For “areas to amend”: the requirement references to reopen, e.g. “1c 4b”; none: those flagged."),
     )
 
     def __init__(self, *args: Any, outcomes: Iterable[str] | None = None, **kwargs: Any) -> None:

@@ -227,7 +227,9 @@ def committee_queue(request: HttpRequest) -> list[dict[str, Any]]:
     "not_accredited, and centre_of_excellence only in a re-certification of a centre holding an accredited "
     "award in force; any other is refused with 422 (field `outcome`). The decision is taken by the vote that "
     "reaches the quorum with more than half of the votes for one outcome; the round (its status says whether "
-    "the decision is taken) is returned.",
+    "the decision is taken) is returned. For areas_to_amend, `areas` lists the requirement references the "
+    "facility must amend (e.g. `1c 4b`); left empty, the assessors' flagged requirements. The decision "
+    "reopens those named by at least half of the votes for areas_to_amend (409 when they agree on none).",
 )
 def vote(request: HttpRequest, cycle_id: UUID, payload: VoteIn) -> dict[str, Any]:
     _require_committee(request)
