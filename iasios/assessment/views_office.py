@@ -27,6 +27,7 @@ from iasios.assessment.models import AssessorProfile, Assignment
 from iasios.core.exports import export_response
 from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.facilities.countries import COUNTRY_NAMES
+from iasios.standards.selectors import current_framework
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 
@@ -62,8 +63,14 @@ def assessors(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessment/office/assessors.html",
-        {"profiles": profiles, "without": without, "countries": COUNTRY_NAMES},
+        {"profiles": profiles, "without": without, "countries": COUNTRY_NAMES, "categories": _categories()},
     )
+
+
+def _categories() -> list[tuple[str, str]]:
+    """The procedure categories (code, label) of the standards in use, to name an expertise."""
+    framework = current_framework()
+    return list(framework.settings.procedure_categories) if framework else []
 
 
 def _profile_form(
@@ -96,8 +103,6 @@ def _profile_form(
 
 @office_only
 def assessor_edit(request: HttpRequest, pk: Any = None) -> HttpResponse:
-    from iasios.standards.selectors import current_framework
-
     profile = get_object_or_404(AssessorProfile.objects.select_related("user"), pk=pk) if pk else None
     framework = current_framework()
     settings = framework.settings if framework else None
@@ -177,6 +182,7 @@ def assign(request: HttpRequest, cycle_id: Any) -> HttpResponse:
             "active": active,
             "limit": selectors.assessors_per_cycle(cycle),
             "countries": COUNTRY_NAMES,
+            "categories": list(cycle.framework.settings.procedure_categories),
         },
         status=status,
     )

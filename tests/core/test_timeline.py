@@ -150,3 +150,14 @@ def test_no_template_prints_a_state_or_category_code() -> None:
             visible = re.sub(r'[\w-]+="[^"]*"', "", line)
             offenders += [f"{path.relative_to(TEMPLATES)}: {m.group(0)}" for m in RAW_CODE.finditer(visible)]
     assert offenders == []
+
+
+def test_the_assessor_pool_names_expertise_by_category_labels(cast) -> None:
+    from iasios.assessment.models import AssessorProfile
+
+    AssessorProfile.objects.create(
+        user=cast.assessor, country="BE", institution="UZ Leuven", expertise_categories=["pain-management", "ablation"]
+    )
+    html = cast.client_for("office").get(reverse("office_assessment:assessors")).content.decode()
+    assert "Pain management, Ablation" in html
+    assert "pain-management" not in html

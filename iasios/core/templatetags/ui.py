@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.db.models import QuerySet
@@ -24,3 +25,10 @@ def timeline_lines(events: Iterable[Event], limit: int | None = None) -> list[Ti
     if isinstance(events, QuerySet) and not events.query.is_sliced:
         events = events[:TIMELINE_EVENTS_READ]
     return timeline_entries(events, limit=limit or TIMELINE_LINES)
+
+
+@register.filter
+def choice_labels(codes: Iterable[str], choices: Iterable[tuple[str, Any]]) -> str:
+    """Codes by their labels, joined: ["pain-management"] → "Pain management"."""
+    labels = dict(choices or ())
+    return ", ".join(str(labels.get(code, code)) for code in codes or ())
