@@ -11,6 +11,7 @@ from online maps); a page draws only the countries inside the frame around its c
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from django.conf import settings
 
 from iasios.facilities.countries import COUNTRIES
 from iasios.registry.selectors import RegistryEntry
+
+logger = logging.getLogger(__name__)
 
 ATLAS_FILE = "countries-110m.json"
 # Width of the whole world in map units; heights follow from the projection.
@@ -205,8 +208,13 @@ def _frame(points: list[Point], boxes: list[Box]) -> Box:
 
 
 def world_map(entries: Iterable[RegistryEntry]) -> WorldMap | None:
-    """The map of these centres: a dot for each with coordinates, its country for each without."""
-    shapes = country_shapes()
+    """The map of these centres: a dot for each with coordinates, its country for each without.
+    None when nothing can be placed, or the shapes file is missing (the list still serves)."""
+    try:
+        shapes = country_shapes()
+    except FileNotFoundError:
+        logger.warning("The registry map is off: world-atlas/%s is missing (run `make setup`).", ATLAS_FILE)
+        return None
     by_code = {s.code: s for s in shapes if s.code}
     dots, unplaced = [], []
     for entry in entries:

@@ -133,3 +133,14 @@ def test_the_page_query_count_does_not_grow_with_the_map(no_tiles) -> None:
 def test_a_ring_across_the_antimeridian_goes_on_instead_of_crossing_the_world() -> None:
     ring = [(179.0, 65.0), (-179.0, 66.0), (-178.0, 64.0), (179.5, 64.0), (179.0, 65.0)]
     assert worldmap.unwrapped(ring) == [(179.0, 65.0), (181.0, 66.0), (182.0, 64.0), (179.5, 64.0), (179.0, 65.0)]
+
+
+def test_without_the_shapes_file_the_list_is_served_without_a_map(no_tiles, monkeypatch) -> None:
+    _enrolled(name="Leuven IO", city="Leuven", country="BE", latitude=50.88, longitude=4.70)
+
+    def missing() -> None:
+        raise FileNotFoundError
+
+    monkeypatch.setattr(worldmap, "country_shapes", missing)
+    html = _page()
+    assert "Leuven IO" in html and "<svg" not in html
