@@ -104,6 +104,11 @@ class WorldMap:
     dots: list[Dot]
     unplaced: list[RegistryEntry]  # centres without coordinates, shown by their country
 
+    @property
+    def levels(self) -> list[tuple[str, str]]:
+        """The levels of the dots, (code, label), for the key: each level has its colour."""
+        return sorted({(d.entry.level, d.entry.level_label) for d in self.dots}, key=lambda level: level[1])
+
 
 def project(longitude: float, latitude: float) -> Point:
     """Web Mercator, in map units: x from 0 (180° W) to WORLD_WIDTH, y from the north down."""
