@@ -62,7 +62,8 @@ lint:
 typecheck:
 	$(VENV)/bin/mypy iasios
 
-# Sizes: BENCH_FACILITIES=2000 BENCH_CYCLES=500 BENCH_DOCUMENTS=100 BENCH_UPLOAD_MB=200 BENCH_REPEAT=20
+# Sizes: BENCH_FACILITIES=2000 BENCH_CYCLES=500 BENCH_DOCUMENTS=100 BENCH_UPLOAD_MB=200 (1024: the 1 GB baseline) BENCH_REPEAT=20;
+# BENCH_CLOCK=cpu for CPU time instead of wall time on a busy machine
 # (seeding is cached in var/bench.sqlite3 for the same sizes; BENCH_DATABASE_URL for another database).
 bench: setup
 	$(PY) -m tests.bench.run
