@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -81,10 +83,12 @@ def test_no_initial_application_while_an_award_is_current(
     """The page hides the button; the service refuses too (the API and any other caller)."""
     from iasios.decisions import selectors as decision_selectors
 
+    award = SimpleNamespace(valid_until=datetime.date(2030, 1, 31))  # the page says when it ends
     monkeypatch.setattr(
-        decision_selectors, "current_award", lambda facility: object() if facility == enrolled.facility else None
+        decision_selectors, "current_award", lambda facility: award if facility == enrolled.facility else None
     )
     monkeypatch.setattr(decision_selectors, "recertification_open", lambda facility, today=None: False)
+    monkeypatch.setattr(decision_selectors, "recertification_opens_on", lambda award: datetime.date(2029, 1, 31))
     with pytest.raises(TransitionNotAllowed, match="re-certification"):
         cycle_services.cycle_start(facility=enrolled.facility, user=enrolled.representative)
     assert not Cycle.objects.filter(facility=enrolled.facility).exists()
