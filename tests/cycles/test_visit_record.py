@@ -45,6 +45,7 @@ def test_the_reconciliation_page_shows_the_plan_and_the_findings_per_requirement
     assert "Asa Assessor, lead assessor" in page and "Tumour board; the angiography suite" in page
     assert "The on-call rota has gaps at weekends." in page
     assert f'id="finding-{requirement.pk}"' in page and f'href="#finding-{requirement.pk}"' in page
+    assert "Visit (on site, 3 February 2026): 1 finding, marked in the table" in page
 
 
 def test_the_decision_record_shows_the_visit_to_programme_staff_only(
