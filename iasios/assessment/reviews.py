@@ -198,9 +198,18 @@ def review_for(assignment: Assignment, *, others_visible: bool = False, only: in
 def review_missing(assignment: Assignment) -> list[str]:
     """References still to rate (or re-rate in this round) before the review can be submitted."""
     cycle = assignment.cycle
-    requirements = _requirements(cycle)
+    # Only what the references and the round need: this guard runs on every review page.
+    requirements = list(
+        Requirement.objects.filter(framework_id=cycle.framework_id)
+        .select_related("standard")
+        .only("pk", "letter", "standard__number")
+        .order_by("position")
+    )
     round_ = current_round(cycle, requirements, snapshot=False)
-    own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
+    own = {
+        r.requirement_id: r
+        for r in RequirementRating.objects.filter(assignment=assignment).only("requirement_id", "dossier_id")
+    }
     missing = []
     for requirement in requirements:
         rating = own.get(requirement.pk)
