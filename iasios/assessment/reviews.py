@@ -42,6 +42,7 @@ class ReviewRow:
     in_scope: bool
     changed: bool
     carried_over: bool
+    dossier_id: Any = None  # the revision the answer and evidence come from
 
     @property
     def anchor(self) -> str:
@@ -56,6 +57,24 @@ class ReviewRow:
     def disagreement(self) -> bool:
         """Both rated and another assessor's rating differs (others are read only once visible)."""
         return self.rating is not None and any(o.rating != self.rating.rating for o in self.others)
+
+    @property
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Everything a card shows of this row, as a key: the page keeps a rendered card under it
+        (with the page's own settings), so a card is never older than what it shows. A new field
+        on the card belongs here too."""
+        rating = self.rating
+        return (
+            self.requirement.pk,
+            self.dossier_id,
+            self.in_scope,
+            self.changed,
+            self.carried_over,
+            (rating.rating, rating.comment) if rating else None,
+            tuple((o.pk, o.rating, o.comment, str(o.assignment.assessor)) for o in self.others),
+            tuple((r.pk, r.status, r.due_on) for r in self.requests),
+            tuple((f.pk, f.text, str(f.author)) for f in self.findings),
+        )
 
     def shown_by(self, show: str) -> bool:
         if show == "unrated":
@@ -153,7 +172,12 @@ def review_for(assignment: Assignment, *, others_visible: bool = False, only: in
     answers, revisions = snapshot_answers(round_.dossier)
     if only is not None:
         requirements = [r for r in requirements if r.pk == only]
-    own = {r.requirement_id: r for r in RequirementRating.objects.filter(assignment=assignment)}
+    own = {
+        r.requirement_id: r
+        for r in RequirementRating.objects.filter(assignment=assignment).only(
+            "requirement_id", "dossier_id", "rating", "comment"
+        )
+    }
     others: dict[int, list[RequirementRating]] = {}
     other_assignments: list[Assignment] = []
     if others_visible:
@@ -190,6 +214,7 @@ def review_for(assignment: Assignment, *, others_visible: bool = False, only: in
                 in_scope=in_scope,
                 changed=requirement.reference in round_.changed_refs,
                 carried_over=own_rating is not None and own_rating.dossier_id != getattr(round_.dossier, "pk", None),
+                dossier_id=getattr(round_.dossier, "pk", None),
             )
         )
     return Review(assignment, round_, rows, others_visible, other_assignments)

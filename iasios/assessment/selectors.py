@@ -127,16 +127,15 @@ class Round:
 def current_round(cycle: Cycle, requirements: list[Requirement] | None = None, *, snapshot: bool = True) -> Round:
     """The round under assessment; `snapshot=False` when the caller reads no answers (the
     snapshots are then read only to compare two revisions)."""
-    ids = list(Dossier.objects.filter(cycle=cycle).order_by(*DOSSIER_ORDER).values_list("pk", flat=True))
-    # Only the two newest snapshots are read.
-    dossiers = Dossier.objects.filter(pk__in=ids[-2:]).order_by(*DOSSIER_ORDER)
-    if not snapshot and len(ids) < 2:
-        dossiers = dossiers.defer("snapshot")
-    revisions = list(dossiers) if ids else []
+    # Only the two newest revisions are read (numbered 1, 2, … in the cycle).
+    dossiers = Dossier.objects.filter(cycle=cycle).order_by("-number", "-created_at")
+    if not snapshot:
+        dossiers = dossiers.defer("snapshot")  # read below only to compare two revisions
+    revisions = list(dossiers[:2])[::-1]
     dossier = revisions[-1] if revisions else None
     previous = revisions[-2] if len(revisions) > 1 else None
     if dossier is None or previous is None:
-        return Round(dossier, None, len(ids), None)
+        return Round(dossier, None, dossier.number if dossier else 0, None)
     requirements = requirements if requirements is not None else requirements_of(cycle)
     changed = changed_references(previous, dossier)
     flagged = {
@@ -145,7 +144,7 @@ def current_round(cycle: Cycle, requirements: list[Requirement] | None = None, *
         if rating not in rules.COUNTS_AS_MET
     }
     scope = {r.pk for r in requirements if r.reference in changed} | flagged
-    return Round(dossier, previous, len(ids), frozenset(scope), frozenset(changed))
+    return Round(dossier, previous, dossier.number, frozenset(scope), frozenset(changed))
 
 
 def rating_is_current(rating: Any, round_: Round) -> bool:

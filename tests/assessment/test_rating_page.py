@@ -182,3 +182,34 @@ def test_an_htmx_rating_costs_the_same_queries_with_more_data(world: World) -> N
         services.evidence_request_create(assignment=assignment, user=world.a, requirement=requirement, question="More?")
     large = _count_post(client, _rate_url(assignment, all_requirements[1]), {"rating": "met"})
     assert large == small, (small, large)
+
+
+def _card(html: str, reference: str) -> str:
+    card = html[html.index(f'id="req-{reference}"') :]
+    return card[: card.index("</article>")]
+
+
+def test_a_kept_card_shows_new_requests_findings_and_the_other_rating(world: World) -> None:
+    from datetime import date
+
+    first = assign(world, world.a)
+    second = assign(world, world.b)
+    requirement = requirements(world.cycle)[1]
+    client = _client(world.a)
+    before = _card(_page(client, first), requirement.reference)  # kept now
+    assert "Evidence requests" not in before and "Visit findings" not in before
+    services.evidence_request_create(assignment=first, user=world.a, requirement=requirement, question="The rota?")
+    visit = services.visit_save(
+        cycle=world.cycle,
+        actor=world.office,
+        data=services.VisitInput(kind="on_site", starts_on=date(2026, 5, 4), ends_on=date(2026, 5, 5), visitors="A"),
+    )
+    services.visit_finding_add(visit=visit, user=world.a, requirement=requirement, text="Rota seen on the wall.")
+    card = _card(_page(client, first), requirement.reference)
+    assert "Evidence requests" in card and "Rota seen on the wall." in card
+    rate_all(first, world.a)
+    rate_all(second, world.b, **{f"r{requirement.reference}": "not_met"})
+    services.review_submit(assignment=first, user=world.a)
+    card = _card(_page(client, first), requirement.reference)
+    assert "Other assessor" in card and "disagreement" in card
+    assert f"note by {world.b.get_short_name()} on {requirement.reference}" in card

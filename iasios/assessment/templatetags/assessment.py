@@ -50,14 +50,35 @@ class Fragments:
 
 
 # The review page shows 68 cards; these keep about 60 reviews' worth.
+CARDS = Fragments(4096)
 CLAIMS = Fragments(4096)
-RATING_FORMS = Fragments(4096)
-# Stands for the CSRF token in a kept form; each page puts its own token in its place.
+# Stands for the CSRF token in a kept card; each page puts its own token in its place.
 CSRF_PLACEHOLDER = "csrf-token-of-the-request"
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
     return get_template(name).render(context)
+
+
+@register.simple_tag(takes_context=True)
+def review_card(context: Any) -> SafeString:
+    """One card of the review page, kept under the row's fingerprint and the page's settings
+    (rendered afresh only when something it shows changed); the page's CSRF token put in."""
+    row = context["row"]
+    values = {name: context.get(name) for name in ("assignment", "review", "can_rate", "ratings", "standard", "show")}
+    key = (
+        row.fingerprint,
+        values["assignment"].pk,
+        values["can_rate"],
+        values["standard"],
+        values["show"],
+        values["review"].round.scope is not None,
+        get_language(),
+    )
+    html = CARDS.get(
+        key, lambda: _render("assessment/_review_card.html", {**values, "row": row, "csrf_token": CSRF_PLACEHOLDER})
+    )
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", ""))))  # noqa: S308
 
 
 @register.simple_tag
@@ -72,8 +93,8 @@ def review_claim(row: Any, dossier: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def rating_form(context: Any) -> SafeString:
-    """The rating form of the card's row. Kept while the rating, comment, page filters and language
-    are the same; a form answered with errors (after an htmx save) is rendered afresh."""
+    """The rating form of the card's row: what was posted (after an htmx save with errors), else
+    the saved rating."""
     row = context["row"]
     posted = context.get("posted")
     values = {
@@ -84,24 +105,8 @@ def rating_form(context: Any) -> SafeString:
         "show": context.get("show"),
         "chosen": posted["rating"] if posted else (row.rating.rating if row.rating else ""),
         "comment": posted["comment"] if posted else (row.rating.comment if row.rating else ""),
+        "csrf_token": context.get("csrf_token", ""),
+        "errors": context.get("errors"),
+        "saved": context.get("saved"),
     }
-    token = str(context.get("csrf_token", ""))
-    if posted or context.get("saved") or context.get("errors"):
-        html = _render(
-            "assessment/_rating_form.html",
-            {**values, "csrf_token": token, "errors": context.get("errors"), "saved": context.get("saved")},
-        )
-        return mark_safe(html)  # noqa: S308
-    key = (
-        values["assignment"].pk,
-        row.requirement.pk,
-        values["chosen"],
-        values["comment"],
-        values["standard"],
-        values["show"],
-        get_language(),
-    )
-    html = RATING_FORMS.get(
-        key, lambda: _render("assessment/_rating_form.html", {**values, "csrf_token": CSRF_PLACEHOLDER})
-    )
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308
+    return mark_safe(_render("assessment/_rating_form.html", values))  # noqa: S308
