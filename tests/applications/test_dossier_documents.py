@@ -113,11 +113,11 @@ def test_the_page_says_being_prepared_until_both_are_stored(cycle: Cycle, enroll
     )
     client = enrolled.client_for("contributor")
     page = reverse("applications:dossier", args=[cycle.pk])
-    assert "being prepared" in client.get(page).content.decode()
+    assert "The summary and the ZIP are being prepared." in client.get(page).content.decode()
     # The download renders on demand and stores: the ZIP is still being prepared.
     _download(client, "dossier_pdf", dossier)
     assert StoredDocument.objects.filter(object_id=str(dossier.pk)).count() == 1
-    assert "being prepared" in client.get(page).content.decode()
+    assert "The ZIP is being prepared." in client.get(page).content.decode()
     dossier_documents_render.call(str(dossier.pk))
     assert "being prepared" not in client.get(page).content.decode()
 
