@@ -32,6 +32,7 @@ class ObjectStream(File):  # type: ignore[type-arg]
 
     def __init__(self, body: Any, name: str, size: int) -> None:
         super().__init__(body, name)
+        self._body = body
         self._size = size
 
     @property  # type: ignore[override]
@@ -39,13 +40,13 @@ class ObjectStream(File):  # type: ignore[type-arg]
         return self._size
 
     def read(self, size: int = -1) -> bytes:
-        return self.file.read(None if size is None or size < 0 else size)  # type: ignore[no-any-return]
+        return self._body.read(None if size is None or size < 0 else size)  # type: ignore[no-any-return]
 
     def seekable(self) -> bool:
         return False
 
     def close(self) -> None:
-        self.file.close()
+        self._body.close()
 
 
 class ObjectStorage(S3Storage):
