@@ -191,7 +191,9 @@ def review_for(assignment: Assignment, *, others_visible: bool = False, only: in
         ):
             others.setdefault(rating.requirement_id, []).append(rating)
     requests: dict[int, list[EvidenceRequest]] = {}
-    for request in EvidenceRequest.objects.filter(cycle=cycle).select_related("assignment__assessor"):
+    for request in EvidenceRequest.objects.filter(cycle=cycle).only(
+        "pk", "status", "due_on", "requirement_id", "assignment_id"
+    ):
         if request.assignment_id == assignment.pk or others_visible:
             requests.setdefault(request.requirement_id, []).append(request)
     findings: dict[int, list[VisitFinding]] = {}
