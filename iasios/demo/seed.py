@@ -380,6 +380,7 @@ def seed_all() -> list[DemoLogin]:
         logins.append(login)
     assessor_profile(staff["assessor@demo.example"], office, "NL", "Amsterdam Medical Centre", "Dutch, English")
     assessor_profile(staff["assessor2@demo.example"], office, "PT", "Hospital de Santa Maria", "Portuguese, English")
+    logins += appeal_members(office, demo_staff)
     panel = Panel(
         office=office,
         assessors=(staff["assessor@demo.example"], staff["assessor2@demo.example"]),
@@ -407,7 +408,6 @@ def seed_all() -> list[DemoLogin]:
     recertifying_centres(made, panel, DEMO_PASSWORD)
     return logins
 
-    logins += appeal_members(office, demo_staff)
 
 def demo_summary() -> dict[str, Any]:
     """Counts printed after seeding, so a newcomer sees what is there."""
