@@ -88,7 +88,8 @@ class PaymentInstructions:
 
 def payment_instructions(invoice: Invoice, current: IssuerDetails | None = None) -> PaymentInstructions:
     """`current`: the current details, read once by a caller listing several invoices."""
-    kept = IssuerDetails.from_dict(invoice.issuer or {})
-    if kept.can_be_paid:
-        return PaymentInstructions(invoice, kept)
+    if invoice.issuer and invoice.issuer.get("name"):
+        kept = IssuerDetails.from_dict(invoice.issuer)
+        if kept.can_be_paid:
+            return PaymentInstructions(invoice, kept)
     return PaymentInstructions(invoice, current or current_issuer())

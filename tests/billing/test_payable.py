@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -153,6 +154,18 @@ def test_an_invoice_issued_before_the_details_were_set_shows_the_current_ones(ca
     services.issuer_save(actor=cast.office, **DETAILS)
     invoice.refresh_from_db()
     assert payment_instructions(invoice).issuer.iban_display == IBAN
+
+
+def test_an_invoice_from_before_the_issuer_details_existed_shows_the_current_ones(
+    cast: Any, awaiting: Facility, issuer: Issuer
+) -> None:
+    """Invoices issued before the details were kept on each invoice hold an empty record."""
+    invoice = services.invoice_issue_enrolment(facility=awaiting, actor=cast.office)
+    QuerySet(Invoice).filter(pk=invoice.pk).update(issuer={})  # as the migration left them
+    invoice.refresh_from_db()
+    assert payment_instructions(invoice).issuer.iban_display == IBAN
+    page = cast.client_for("representative").get(reverse("billing:invoice_detail", args=[invoice.pk]))
+    assert page.status_code == 200
 
 
 def test_invoice_page_pdf_and_mail_say_whom_to_pay_where_and_quoting_what(
