@@ -253,6 +253,20 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
+# One cache shared by every web process on every node (rate limits, cached fragments): Redis when
+# REDIS_URL is set, else the database cache (its table made by `manage.py createcachetable`).
+CACHE_TABLE = "django_cache"
+
+
+def caches_from_env(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    redis_url = environ.get("REDIS_URL", "")
+    if redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+
+
+CACHES = caches_from_env(os.environ)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -24,6 +24,9 @@ def _fast_and_unthrottled(settings: Any, tmp_path_factory: pytest.TempPathFactor
     # Files (evidence, stored documents) go to a temporary folder, never the project's var/media.
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
     settings.ACCOUNT_RATE_LIMITS = False
+    # The shipped cache is shared between processes (database or Redis); tests keep one in memory
+    # (tests/core/test_shared_cache.py runs the shipped ones in separate processes).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Background tasks (e-mail delivery) run inline, so on_commit callbacks reach mail.outbox.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "documents"]}
