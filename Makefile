@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test lint typecheck bench drill browser assets migrate demo clean
+.PHONY: setup run test lint typecheck bench load drill browser assets migrate demo clean
 
 setup: $(VENV)/.installed node_modules/.installed assets migrate
 
@@ -67,6 +67,11 @@ typecheck:
 # (seeding is cached in var/bench.sqlite3 for the same sizes; BENCH_DATABASE_URL for another database).
 bench: setup
 	$(PY) -m tests.bench.run
+
+# Load test on PostgreSQL (BENCH_DATABASE_URL, seeded like the bench; BENCH_* sizes): gunicorn with 4
+# workers, Locust headless, LOAD_USERS=50 people for LOAD_SECONDS=60 (LOAD_PORT=8099); var/load.json.
+load: setup
+	$(PY) -m tests.load.run
 
 # Backup and restore drill on PostgreSQL (PGHOST/PGPORT/PGUSER or DRILL_SERVER): demo data,
 # pg_dump, pg_restore into a fresh database, equal row counts, verify_integrity; cleans up after.
