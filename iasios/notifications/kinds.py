@@ -65,6 +65,7 @@ _KINDS = [
     ),
     Kind("decisions/email/decision_taken", _("Committee decision"), DECISIONS),
     Kind("decisions/email/appeal_lodged", _("Appeal lodged"), DECISIONS),
+    Kind("decisions/email/appeal_panel", _("You are appointed to hear an appeal"), DECISIONS),
     Kind("decisions/email/appeal_decided", _("Appeal decided"), DECISIONS),
     Kind("decisions/email/award_granted", _("Award granted and certificate issued"), DECISIONS),
     Kind("decisions/email/award_status", _("Award suspended, reinstated, withdrawn or expired"), DECISIONS),

@@ -67,6 +67,11 @@ def activated(cast: Any, framework: Any) -> Sent:
     return Sent({cast.representative.email}, "", reverse("facilities:dashboard", args=[cast.facility.pk]))
 
 
+def registration_to_confirm(cast: Any, framework: Any) -> Sent:
+    facility_mail.registration_awaits_confirmation(cast.facility)
+    return Sent({cast.office.email}, cast.facility.name, reverse("office_facilities:detail", args=[cast.facility.pk]))
+
+
 def invitation(cast: Any, framework: Any) -> Sent:
     invite = Invitation.objects.create(
         facility=cast.facility, email="new.colleague@example.org", role=FacilityRoleName.CONTRIBUTOR
@@ -266,6 +271,17 @@ def appeal_lodged(cast: Any, framework: Any) -> Sent:
     )
 
 
+def appeal_panel(cast: Any, framework: Any) -> Sent:
+    decision = _award(cast, framework).decision
+    appeal = Appeal.objects.create(
+        decision=decision, lodged_by=cast.representative, lodged_on=date(2026, 1, 5), grounds="We disagree."
+    )
+    member = factories.make_staff("committee", name="Paula Panel")
+    decision_mail.appeal_panel_appointed(appeal, [member])
+    # Only the appointed members: not the office, not the other committee members.
+    return Sent({member.email}, cast.facility.name, reverse("committee:appeal", args=[appeal.pk]))
+
+
 def award_granted(cast: Any, framework: Any) -> Sent:
     award = _award(cast, framework)
     decision_mail.award_granted(award, certificate_issue(award=award))
@@ -321,6 +337,7 @@ CASES: dict[str, Callable[[Any, Any], Sent]] = {
     "facilities/email/representative_changed": representative_changed,
     "facilities/email/confirmed": confirmed,
     "facilities/email/rejected": rejected,
+    "facilities/email/registration_to_confirm": registration_to_confirm,
     "facilities/email/enrolled": enrolled,
     "facilities/email/lapsed": lapsed,
     "facilities/email/restored": restored,
@@ -337,6 +354,7 @@ CASES: dict[str, Callable[[Any, Any], Sent]] = {
     "assessment/email/evidence_answered": evidence_answered,
     "decisions/email/decision_taken": decision_taken,
     "decisions/email/appeal_lodged": appeal_lodged,
+    "decisions/email/appeal_panel": appeal_panel,
     "decisions/email/appeal_decided": appeal_decided,
     "decisions/email/award_granted": award_granted,
     "decisions/email/award_status": award_status,
