@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from iasios.accounts.models import User
@@ -27,6 +28,8 @@ def _fast_and_unthrottled(settings: Any, tmp_path_factory: pytest.TempPathFactor
     # The shipped cache is shared between processes (database or Redis); tests keep one in memory
     # (tests/core/test_shared_cache.py runs the shipped ones in separate processes).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Memory caches outlive a test's rolled-back data: each test starts with an empty one.
+    cache.clear()
     # Background tasks (e-mail delivery) run inline, so on_commit callbacks reach mail.outbox.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "documents"]}
