@@ -195,7 +195,8 @@ def test_register_activate_confirm_invoice_pay_enrol_and_a_colleague_joins(
     page.reload()
     expect(page.locator(".facility-head .badge")).to_have_text("Enrolled Centre")
     expect(page.get_by_role("img", name="Seal: Enrolled Centre")).to_be_visible()
-    expect(page.get_by_role("heading", name="Enrolled Centre", exact=True)).to_be_visible()
+    next_step = page.get_by_role("region", name="Start your application")
+    expect(next_step.get_by_role("link", name="Start an application")).to_be_visible()
     shoot("facility-enrolled")
     facility.refresh_from_db()
     assert facility.status == "enrolled"
