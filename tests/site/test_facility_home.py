@@ -119,6 +119,17 @@ def test_the_dashboard_card_shows_the_seal_and_the_waiting_work() -> None:
     assert "Enrolled Centre" in text
 
 
+@pytest.mark.parametrize(
+    ("state", "badge"), [("accredited", "Accredited Centre"), ("suspended", "Accredited Centre · suspended")]
+)
+def test_the_applications_list_shows_the_seal_in_force(state: str, badge: str) -> None:
+    _facility, rep, _panel = build(state)
+    client = Client()
+    client.force_login(rep)
+    html = client.get(reverse("applications:index")).content.decode()
+    assert _badge(html) == badge
+
+
 def test_the_office_sees_the_suspended_seal_on_its_facility_page() -> None:
     facility, _rep, the_panel = build("suspended")
     client = Client()
