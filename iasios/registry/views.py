@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_GET
 
 from iasios.core.exports import csv_response
@@ -58,19 +62,7 @@ def registry_list(request: HttpRequest) -> HttpResponse:
     entries = [entry_for(f) for f in page.object_list]
     # The map shows every matching centre, not only this page's: on the tile server when one is
     # configured, else drawn on the server from the country shapes (registry/worldmap.py).
-    mapped = registry_entries(**filters)
-    markers = [
-        {
-            "name": e.name,
-            "city": e.city,
-            "level": e.level_label,
-            "url": e.profile_path,
-            "lat": float(e.latitude),
-            "lng": float(e.longitude),
-        }
-        for e in mapped
-        if settings.REGISTRY_TILE_URL and e.latitude is not None and e.longitude is not None
-    ]
+    markers = _tile_markers(filters) if settings.REGISTRY_TILE_URL else []
     return render(
         request,
         "registry/list.html",
@@ -84,9 +76,36 @@ def registry_list(request: HttpRequest) -> HttpResponse:
             "markers": markers,
             "tile_url": settings.REGISTRY_TILE_URL,
             "tile_attribution": settings.REGISTRY_TILE_ATTRIBUTION,
-            "world_map": None if settings.REGISTRY_TILE_URL else world_map(mapped),
+            "world_map": "" if settings.REGISTRY_TILE_URL else _world_map_html(request),
         },
     )
+
+
+def _tile_markers(filters: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": e.name,
+            "city": e.city,
+            "level": e.level_label,
+            "url": e.profile_path,
+            "lat": float(e.latitude),
+            "lng": float(e.longitude),
+        }
+        for e in registry_entries(**filters)
+        if e.latitude is not None and e.longitude is not None
+    ]
+
+
+def _world_map_html(request: HttpRequest) -> SafeString:
+    """The drawn map, rendered once per version of the registry, filters and language (the same
+    key as the open data's, so it changes whenever a facility, award or certificate does)."""
+    key = f"registry-map:{get_language()}:{_open_data_etag(request)}"
+    html: SafeString | None = cache.get(key)
+    if html is None:
+        drawn = world_map(registry_entries(**_filters(request)))
+        html = render_to_string("registry/_worldmap.html", {"world_map": drawn}) if drawn else SafeString()
+        cache.set(key, html, OPEN_DATA_CACHE_SECONDS)
+    return html  # a SafeString from the template (the cache keeps its type)
 
 
 @require_GET

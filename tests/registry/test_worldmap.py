@@ -144,3 +144,22 @@ def test_without_the_shapes_file_the_list_is_served_without_a_map(no_tiles, monk
     monkeypatch.setattr(worldmap, "country_shapes", missing)
     html = _page()
     assert "Leuven IO" in html and "<svg" not in html
+
+
+def test_the_map_is_drawn_once_per_version_of_the_registry_and_again_after_a_change(no_tiles, monkeypatch) -> None:
+    _enrolled(name="Leuven IO", city="Leuven", country="BE", latitude=50.88, longitude=4.70)
+    drawn: list[int] = []
+    draw = worldmap.world_map
+
+    def counting(entries: Any) -> Any:
+        entries = list(entries)
+        drawn.append(len(entries))
+        return draw(entries)
+
+    monkeypatch.setattr("iasios.registry.views.world_map", counting)
+    first, second = _svg(_page()), _svg(_page())
+    assert first == second and drawn == [1]
+    _enrolled(name="Riga <b>IO</b>", city="Riga", country="LV", latitude=56.95, longitude=24.11)
+    third = _svg(_page())
+    assert drawn == [1, 2] and third.count("<circle ") == 2
+    assert "Riga &lt;b&gt;IO&lt;/b&gt;" in third and "<b>" not in third
