@@ -1,16 +1,22 @@
 """The shipped cache is shared by every process: five failed signatures in one process, and the
 sixth in another is refused. Once with the database cache (the default), once with Redis
-(REDIS_URL, or the server on 127.0.0.1:6379 that CI runs)."""
+(REDIS_URL, or the server on 127.0.0.1:6379 that CI runs). And through the log-in page of two
+gunicorn servers on one database: five failures on the first, the sixth refused by the second."""
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 from django.conf import settings
 
 from iasios.settings import CACHE_TABLE, caches_from_env
@@ -76,3 +82,59 @@ def _redis_url() -> str:
 def test_redis_cache_is_shared_between_processes(tmp_path: Path) -> None:
     env = _environment(DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}", REDIS_URL=_redis_url())
     _the_sixth_attempt_in_another_process_is_refused(env)
+
+
+# ----------------------------------------------------------------------------- two servers
+
+TOO_MANY = "Too many failed login attempts"
+
+
+@contextmanager
+def _gunicorn(env: dict[str, str]) -> Iterator[str]:
+    """A gunicorn server (one worker) on a socket opened here, so requests wait in its backlog
+    until the server accepts them; its base URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "gunicorn"), "iasios.wsgi", "--workers", "1"]
+    server = subprocess.Popen(
+        [*command, "--bind", f"fd://{listener.fileno()}", "--log-level", "warning"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        pass_fds=[listener.fileno()],
+    )
+    listener.close()  # the server holds it now
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _failed_login(base_url: str, email: str) -> str:
+    """A log-in with a wrong password on `base_url`'s log-in page; the page that answers."""
+    session = requests.Session()
+    # As behind a proxy, both servers are asked for one host name (allauth keys the count by it).
+    session.headers["Host"] = "localhost"
+    form = session.get(f"{base_url}/accounts/login/", timeout=60)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    assert form.status_code == 200 and match
+    answer = session.post(
+        f"{base_url}/accounts/login/",
+        data={"csrfmiddlewaretoken": match.group(1), "login": email, "password": "not-the-password"},
+        timeout=60,
+    )
+    assert answer.status_code in (200, 400)
+    return answer.text
+
+
+def test_the_login_limit_holds_across_two_servers(tmp_path: Path) -> None:
+    env = _environment(DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}", DEBUG="0")
+    _process(env, "manage.py", "migrate", "--no-input", "-v", "0")  # the cache's table comes with it
+    email = f"someone-{secrets.token_hex(4)}@example.org"
+    with _gunicorn(env) as first, _gunicorn(env) as second:
+        for _attempt in range(5):
+            assert TOO_MANY not in _failed_login(first, email)
+        assert TOO_MANY in _failed_login(second, email)
+        assert TOO_MANY not in _failed_login(second, f"other-{email}")  # the count is per log-in
