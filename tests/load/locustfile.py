@@ -33,6 +33,12 @@ class Person(HttpUser):
         if sessions:
             self.client.cookies.set(TARGETS["cookie"], sessions[self.index % len(sessions)])
 
+    def get(self, path: str, name: str) -> None:
+        """GET `path`; a page that sends the person to the log-in page (no session, no access) fails."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.ok and "/accounts/login/" in response.url:
+                response.failure("sent to the log-in page")
+
     def csrf_headers(self) -> dict[str, str]:
         return {"X-CSRFToken": self.client.cookies.get("csrftoken") or ""}
 
@@ -46,7 +52,7 @@ class Floor(Person):
 
     @task
     def profile(self) -> None:
-        self.client.get("/account/profile/", name="floor: minimal authenticated page (profile)")
+        self.get("/account/profile/", "floor: minimal authenticated page (profile)")
 
 
 class Public(Person):
@@ -57,23 +63,23 @@ class Public(Person):
 
     @task(4)
     def registry(self) -> None:
-        self.client.get("/registry/", name="public: registry")
+        self.get("/registry/", "public: registry")
 
     @task(1)
     def registry_json(self) -> None:
-        self.client.get("/registry.json", name="public: registry JSON")
+        self.get("/registry.json", "public: registry JSON")
 
     @task(3)
     def profile(self) -> None:
         facilities = TARGETS["public"]["facilities"]
         if facilities:
-            self.client.get(f"/registry/{random.choice(facilities)}/", name="public: centre profile")
+            self.get(f"/registry/{random.choice(facilities)}/", "public: centre profile")
 
     @task(3)
     def verify(self) -> None:
         tokens = TARGETS["public"]["tokens"]
         if tokens:
-            self.client.get(f"/verify/{random.choice(tokens)}/", name="public: certificate check")
+            self.get(f"/verify/{random.choice(tokens)}/", "public: certificate check")
 
 
 class Member(Person):
@@ -88,20 +94,20 @@ class Member(Person):
         self.cycle, self.facility = target["cycle"], target["facility"]
         self.answers = [dict(a) for a in target["answers"][self.index % len(target["answers"])]]
         # The library's form sets the CSRF cookie.
-        self.client.get(f"/applications/facility/{self.facility}/evidence/", name="member: evidence library")
+        self.get(f"/applications/facility/{self.facility}/evidence/", "member: evidence library")
 
     @task(4)
     def standard(self) -> None:
         number = random.choice(self.answers)["standard"] if self.answers else 1
-        self.client.get(f"/applications/cycle/{self.cycle}/standard/{number}/", name="member: standard page")
+        self.get(f"/applications/cycle/{self.cycle}/standard/{number}/", "member: standard page")
 
     @task(1)
     def workspace(self) -> None:
-        self.client.get(f"/applications/cycle/{self.cycle}/", name="member: application workspace")
+        self.get(f"/applications/cycle/{self.cycle}/", "member: application workspace")
 
     @task(1)
     def library(self) -> None:
-        self.client.get(f"/applications/facility/{self.facility}/evidence/", name="member: evidence library")
+        self.get(f"/applications/facility/{self.facility}/evidence/", "member: evidence library")
 
     @task(3)
     def save_answer(self) -> None:
@@ -122,20 +128,23 @@ class Member(Person):
             name="member: save an answer",
             catch_response=True,
         ) as response:
-            if b'class="save-error"' in response.content:
-                response.failure("not saved (a conflict: only this person edits this answer)")
+            if b'class="save-error"' in response.content or "/accounts/login/" in response.url:
+                response.failure("not saved (only this person edits this answer: no conflict expected)")
             answer["revision"] += 1
 
     @task(1)
     def upload(self) -> None:
         text = f"Minutes of the multidisciplinary meeting, upload {random.randrange(10**9)}.\n".encode()
-        self.client.post(
+        with self.client.post(
             f"/applications/facility/{self.facility}/evidence/",
             data={"title": "", "description": ""},
             files={"files": ("minutes.txt", text, "text/plain")},
             headers=self.csrf_headers(),
             name="member: upload evidence",
-        )
+            catch_response=True,
+        ) as response:
+            if response.ok and not (response.history and response.url.endswith("/evidence/")):
+                response.failure("not added (the library did not send the person back to itself)")
 
 
 class Assessor(Person):
@@ -153,19 +162,22 @@ class Assessor(Person):
 
     @task(2)
     def review(self) -> None:
-        self.client.get(f"/assessment/assignment/{self.assignment}/review/", name="assessor: review page")
+        self.get(f"/assessment/assignment/{self.assignment}/review/", "assessor: review page")
 
     @task(3)
     def rate(self) -> None:
         if not self.requirements:
             return
         requirement = random.choice(self.requirements)
-        self.client.post(
+        with self.client.post(
             f"/assessment/assignment/{self.assignment}/review/{requirement}/rate/",
             data={"rating": "met", "comment": ""},
             headers={**HTMX, **self.csrf_headers()},
             name="assessor: rate a requirement",
-        )
+            catch_response=True,
+        ) as response:
+            if b'class="errorlist"' in response.content or "/accounts/login/" in response.url:
+                response.failure("not rated")
 
 
 class Office(Person):
@@ -176,16 +188,16 @@ class Office(Person):
 
     @task(2)
     def home(self) -> None:
-        self.client.get("/office/", name="office: home")
+        self.get("/office/", "office: home")
 
     @task(2)
     def dashboard(self) -> None:
-        self.client.get("/office/reports/", name="office: dashboard")
+        self.get("/office/reports/", "office: dashboard")
 
     @task(2)
     def facilities(self) -> None:
-        self.client.get("/office/facilities/", name="office: facility list")
+        self.get("/office/facilities/", "office: facility list")
 
     @task(1)
     def benchmarks(self) -> None:
-        self.client.get("/office/reports/benchmarks/", name="office: benchmarks")
+        self.get("/office/reports/benchmarks/", "office: benchmarks")
