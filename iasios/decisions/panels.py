@@ -26,14 +26,19 @@ from iasios.core.refusals import Conflict, Invalid, NotPermitted
 from iasios.decisions import notifications
 from iasios.decisions.access import can_appoint_panel, voter_ids
 from iasios.decisions.models import Appeal, AppealStatus
-from iasios.decisions.selectors import programme_settings_for
+from iasios.decisions.selectors import appeals_needing_panel, programme_settings_for
+
+
+def _panel_members() -> QuerySet[User]:
+    """Active holders of a role that sits on appeal panels (committee, appeals only)."""
+    return User.objects.filter(programme_role_set__role__in=APPEAL_PANEL_ROLES, is_active=True)
 
 
 def panel_candidates(appeal: Appeal) -> QuerySet[User]:
     """Everyone who may sit on the appeal's panel, with `mfa_on`: committee members (and members
     for appeals only) who did not vote on the decision, active."""
     return (
-        User.objects.filter(programme_role_set__role__in=APPEAL_PANEL_ROLES, is_active=True)
+        _panel_members()
         .exclude(pk__in=voter_ids(appeal.decision))
         .annotate(mfa_on=second_factor_on())
         .prefetch_related("programme_role_set")
@@ -45,6 +50,19 @@ def panel_candidates(appeal: Appeal) -> QuerySet[User]:
 def eligible_members(appeal: Appeal) -> QuerySet[User]:
     """The candidates the office may appoint now: their role works (two-factor authentication on)."""
     return panel_candidates(appeal).filter(second_factor_on())
+
+
+def appeals_short_of_a_panel() -> list[Appeal]:
+    """Lodged appeals without a panel that fewer eligible members (`eligible_members`' rule) may
+    hear than the quorum: the office grants roles, then appoints. Three queries however many wait."""
+    able = set(_panel_members().filter(second_factor_on()).values_list("pk", flat=True))
+    appeals = appeals_needing_panel().select_related("decision__cycle__framework").prefetch_related("decision__votes")
+    return [
+        appeal
+        for appeal in appeals
+        if len(able - {vote.member_id for vote in appeal.decision.votes.all()})
+        < programme_settings_for(appeal.decision.cycle).committee_quorum
+    ]
 
 
 @dataclass

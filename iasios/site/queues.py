@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from allauth.mfa.models import Authenticator
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from iasios.accounts.adapter import SECOND_FACTOR_TYPES
-from iasios.accounts.models import User
-from iasios.accounts.roles import APPEAL_PANEL_ROLES
 from iasios.applications.models import Cycle, CycleStatus
 from iasios.applications.selectors import Progress
 from iasios.assessment import selectors as assessment_selectors
@@ -37,6 +33,7 @@ from iasios.billing.models import Invoice, InvoiceStatus
 from iasios.decisions import selectors as decision_selectors
 from iasios.decisions.access import took_part
 from iasios.decisions.models import Appeal, AppealStatus, Award, AwardStatus
+from iasios.decisions.panels import appeals_short_of_a_panel
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.standards.models import Requirement
 
@@ -84,25 +81,6 @@ def reviews_in() -> QuerySet[Cycle]:
         )
         .filter(submitted__gt=0, submitted=F("active"))
     )
-
-
-def appeals_short_of_a_panel() -> list[Appeal]:
-    """Lodged appeals without a panel (decisions' `appeals_needing_panel`) that fewer people may
-    hear than the quorum: committee members who took no part and members for appeals only, with
-    their second factor on (decisions.panels' rule). The office grants roles, then appoints.
-    Three queries however many appeals wait."""
-    able = set(
-        User.objects.filter(programme_role_set__role__in=APPEAL_PANEL_ROLES, is_active=True)
-        .filter(Exists(Authenticator.objects.filter(user=OuterRef("pk"), type__in=SECOND_FACTOR_TYPES)))
-        .values_list("pk", flat=True)
-    )
-    appeals = decision_selectors.appeals_needing_panel().select_related("decision__cycle__framework")
-    return [
-        appeal
-        for appeal in appeals.prefetch_related("decision__votes")
-        if len(able - {vote.member_id for vote in appeal.decision.votes.all()})
-        < decision_selectors.programme_settings_for(appeal.decision.cycle).committee_quorum
-    ]
 
 
 def _proposed_line() -> QueueLine:
