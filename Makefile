@@ -7,9 +7,9 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test lint typecheck bench load drill browser assets migrate demo clean
+.PHONY: setup run test lint typecheck bench load drill browser fonts assets migrate demo clean
 
-setup: $(VENV)/.installed node_modules/.installed assets migrate
+setup: $(VENV)/.installed node_modules/.installed fonts assets migrate
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package for the browser tests"; fi; }
+
+# PDFs (WeasyPrint) and the browser draw Chinese with a CJK font from the system (Debian's Noto
+# CJK); install it when missing (needs root, as on CI).
+fonts:
+	@fc-list :lang=zh-cn | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  else echo "no Chinese font: install Debian's fonts-noto-cjk package for Chinese PDFs and pages"; fi; }
 
 test: setup browser
 	$(PY) -m pytest $(PYTEST_ARGS)
