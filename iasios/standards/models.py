@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iasios.core.models import BaseModel
 from iasios.standards.programme import ProgrammeSettings
+from iasios.standards.translations import TranslatedTexts
 
 
 class FrameworkStatus(models.TextChoices):
@@ -28,7 +29,7 @@ class FrameworkVersionQuerySet(models.QuerySet["FrameworkVersion"]):
         return self.filter(status=FrameworkStatus.CURRENT)
 
 
-class FrameworkVersion(BaseModel):
+class FrameworkVersion(TranslatedTexts, BaseModel):
     code = models.SlugField(_("code"), max_length=40)
     version = models.CharField(_("version"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
@@ -43,6 +44,12 @@ class FrameworkVersion(BaseModel):
     # comment or layout change does not count as a different version.
     source_sha256 = models.CharField(_("content SHA-256"), max_length=64)
     source_name = models.CharField(_("file name"), max_length=255)
+    # The translations of the version's own texts (title, notice, translation_notice) and of the
+    # procedure category labels, {language: {field: text}}; `translation_sha256` holds the
+    # SHA-256 of each language's file as loaded. Neither is part of the content hash: a
+    # translation is added or corrected without a new version (decision 0029).
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
+    translation_sha256 = models.JSONField(_("translation files (SHA-256)"), default=dict, blank=True, editable=False)
 
     objects = FrameworkVersionQuerySet.as_manager()
 
@@ -63,11 +70,26 @@ class FrameworkVersion(BaseModel):
     def settings(self) -> ProgrammeSettings:
         return ProgrammeSettings.from_dict(self.programme)
 
+    def procedure_category_label(self, code: str, language: str | None = None) -> str:
+        """The label of a procedure category in `language` (default: the active one), else English."""
+        labels = self.translated_value("procedure_categories", {}, language)
+        if isinstance(labels, dict) and labels.get(code):
+            return str(labels[code])
+        return dict(self.settings.procedure_categories).get(code, code)
 
-class Section(models.Model):
+    def procedure_categories_in(self, language: str | None = None) -> list[tuple[str, str]]:
+        """(code, label) of every procedure category, the labels in `language` where translated."""
+        return [
+            (code, self.procedure_category_label(code, language)) for code, _l in self.settings.procedure_categories
+        ]
+
+
+class Section(TranslatedTexts, models.Model):
     framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="sections")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["framework", "number"]
@@ -77,13 +99,15 @@ class Section(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class Standard(models.Model):
+class Standard(TranslatedTexts, models.Model):
     framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="standards")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="standards")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     # The list of required evidence that closes each standard.
     evidence = models.JSONField(_("required evidence"), default=list)
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["framework", "number"]
@@ -93,7 +117,7 @@ class Standard(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class Requirement(models.Model):
+class Requirement(TranslatedTexts, models.Model):
     framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="requirements")
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="requirements")
     letter = models.CharField(_("letter"), max_length=2)
@@ -102,6 +126,8 @@ class Requirement(models.Model):
     guidance = models.TextField(_("guidance"), blank=True)
     evidence = models.JSONField(_("required evidence"), default=list)
     position = models.PositiveIntegerField(default=0, help_text=_("Order within the framework."))
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["framework", "position"]
@@ -122,7 +148,7 @@ class Requirement(models.Model):
         return "core" if self.core else "extended"
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(TranslatedTexts, models.Model):
     """One question of the internal case review checklist, with its compliance target."""
 
     framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="checklist")
@@ -134,6 +160,8 @@ class ChecklistItem(models.Model):
         _("records a complication grade"), default=False, help_text=_("CIRSE classification 0–6.")
     )
     position = models.PositiveIntegerField(default=0)
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["framework", "position"]
