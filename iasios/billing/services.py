@@ -42,6 +42,8 @@ from iasios.billing.models import (
     PayerKind,
     Payment,
 )
+from iasios.billing.tasks import invoice_render
+from iasios.core.documents import prepare_after_commit
 from iasios.core.events import record_event
 from iasios.core.models import Event
 from iasios.core.numbering import next_number
@@ -171,6 +173,7 @@ def _issue(
                 "reference": pay.reference,
             },
         )
+        prepare_after_commit(invoice_render.enqueue, str(invoice.pk))
     return invoice
 
 
@@ -375,6 +378,8 @@ def payment_record(*, invoice: Invoice, amount: Any, paid_on: date, reference: s
             billing_recipients(locked.facility),
             {"invoice": locked, "payment": payment, "facility": locked.facility, "settled": settled},
         )
+        # The PDF lists the payments: rendered again in the background (core.documents' source hash).
+        prepare_after_commit(invoice_render.enqueue, str(locked.pk))
     invoice.refresh_from_db(fields=["status", "settled_on"])
     invoice.__dict__.pop("paid_amount", None)
     return payment
@@ -443,6 +448,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, actor: Any = None, issue
             },
             link=path,
         )
+        prepare_after_commit(invoice_render.enqueue, str(locked.pk))
     invoice.refresh_from_db(fields=["status", "settled_on"])
     return note
 

@@ -58,3 +58,78 @@ def test_outsiders_get_no_invoice(cast: Any, enrolment_invoice: Invoice, renders
     response = cast.client_for("outsider").get(reverse("billing:invoice_pdf", args=[enrolment_invoice.pk]))
     assert response.status_code in (403, 404) and renders == []
     assert not StoredDocument.objects.exists()
+
+
+# ── rendered by the documents task when the invoice is issued ─────────────────────────────────
+
+
+@pytest.fixture
+def issued(awaiting: Any, cast: Any, django_capture_on_commit_callbacks: Any) -> Invoice:
+    """An invoice issued with its after-commit work run: the documents task (immediate in tests)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.invoice_issue_enrolment(facility=awaiting, actor=cast.office)
+
+
+def _stored(invoice: Invoice) -> StoredDocument:
+    return StoredDocument.objects.get(kind=pdf.INVOICE_PDF, object_id=str(invoice.pk))
+
+
+def test_issuing_stores_the_pdf_and_the_download_serves_those_bytes(
+    awaiting: Any, cast: Any, renders: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = services.invoice_issue_enrolment(facility=awaiting, actor=cast.office)
+    assert renders == ["pdf"]  # the task's render
+    stored = _stored(invoice)
+    content = _download(cast.client_for("representative"), invoice)
+    assert renders == ["pdf"]  # served from storage, not rendered again
+    assert hashlib.sha256(content).hexdigest() == stored.sha256 and len(content) == stored.size
+
+
+def test_a_payment_renders_it_again_in_the_background(
+    issued: Invoice, cast: Any, renders: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    first = _stored(issued)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_record(
+            invoice=issued, amount=Decimal("10.00"), paid_on=timezone.localdate(), reference="T-2", actor=cast.office
+        )
+    assert renders == ["pdf"]
+    again = _stored(issued)
+    assert again.source_sha256 != first.source_sha256
+    content = _download(cast.client_for("representative"), issued)
+    assert renders == ["pdf"] and hashlib.sha256(content).hexdigest() == again.sha256
+
+
+def test_the_task_run_twice_renders_once(issued: Invoice, renders: list[str]) -> None:
+    from iasios.billing.tasks import invoice_render
+
+    before = _stored(issued)
+    invoice_render.call(str(issued.pk))
+    assert renders == [] and _stored(issued).storage_key == before.storage_key
+
+
+def test_a_missing_stored_file_is_rendered_on_demand(issued: Invoice, cast: Any, renders: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(_stored(issued).storage_key)
+    content = _download(cast.client_for("representative"), issued)
+    assert renders == ["pdf"]
+    stored = _stored(issued)
+    assert default_storage.exists(stored.storage_key) and hashlib.sha256(content).hexdigest() == stored.sha256
+
+
+def test_the_pages_say_being_prepared_until_it_is_stored(
+    enrolment_invoice: Invoice, cast: Any, renders: list[str]
+) -> None:
+    pages = [
+        (cast.client_for("representative"), reverse("billing:invoice_detail", args=[enrolment_invoice.pk])),
+        (cast.client_for("office"), reverse("office_billing:invoice_detail", args=[enrolment_invoice.pk])),
+    ]
+    for client, url in pages:  # issued without its after-commit work: nothing stored yet
+        assert "is being prepared" in client.get(url).content.decode()
+    from iasios.billing.tasks import invoice_render
+
+    invoice_render.call(str(enrolment_invoice.pk))
+    for client, url in pages:
+        assert "is being prepared" not in client.get(url).content.decode()
