@@ -113,6 +113,7 @@ WORDS: dict[str, Promise] = {
     "certificates.certificate:issue": gettext_lazy("Certificate issued"),
     # standards and accounts
     "framework_loaded": gettext_lazy("Framework loaded"),
+    "framework_translations_loaded": gettext_lazy("Translations of the texts loaded"),
     "standards.frameworkversion:activate": gettext_lazy("Made the current version"),
     "programme_role_granted": gettext_lazy("Programme role granted"),
     "programme_role_revoked": gettext_lazy("Programme role revoked"),
