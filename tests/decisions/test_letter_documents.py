@@ -73,3 +73,14 @@ def test_a_corrective_action_added_later_renders_the_letter_again(decision: Any,
 def test_the_letter_is_not_for_outsiders(decision: Any, cast: Any, renders: list[str]) -> None:
     assert cast.client_for("outsider").get(f"/decisions/{decision.pk}/letter.pdf").status_code == 404
     assert renders == []
+
+
+def test_a_missing_stored_file_is_rendered_on_demand(decision: Any, cast: Any, renders: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(_stored(decision).storage_key)
+    content = _download(cast.client_for("representative"), decision)
+    assert renders == ["pdf"]
+    stored = _stored(decision)
+    assert default_storage.exists(stored.storage_key) and hashlib.sha256(content).hexdigest() == stored.sha256
+    assert _download(cast.client_for("representative"), decision) == content and renders == ["pdf"]
