@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from iasios.accounts.language import set_language
 from iasios.accounts.views import admin_login
 from iasios.api.api import api
 from iasios.core import views as core_views
@@ -38,6 +39,7 @@ urlpatterns = [
     path("inbox/", include("iasios.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

@@ -34,6 +34,7 @@ OPEN_URL_NAMES = frozenset(
         "certificates:verify",
         "certificates:seal",
         "healthz",
+        "set_language",
         # Signing in and out, and what the set-up needs (a verified e-mail address, re-entering the password).
         "account_login",
         "account_logout",

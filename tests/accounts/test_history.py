@@ -16,7 +16,7 @@ def test_editing_the_profile_writes_a_history_row_with_who_and_what(client: Clie
     user = factories.make_user(name="Old Name")
     before = user.history.count()
     client.force_login(user)
-    response = client.post(reverse("profile"), {"name": "New Name"})
+    response = client.post(reverse("profile"), {"name": "New Name", "language": "en"})
     assert response.status_code == 302
     assert user.history.count() == before + 1
     latest = user.history.first()
