@@ -27,6 +27,7 @@ from iasios.standards.models import (
     Section,
     Standard,
 )
+from iasios.standards.translation_reader import TranslationData
 
 
 class FrameworkVersionClash(Conflict):
@@ -157,3 +158,81 @@ def framework_activate(*, framework: FrameworkVersion, actor: Any = None, reason
             reason=reason,
             data={"previous": previous.version if previous is not None else None},
         )
+
+
+@dataclass(frozen=True)
+class TranslationsResult:
+    loaded: tuple[str, ...]  # languages written (new or changed files)
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]  # languages whose file is gone
+
+
+def framework_translations_sync(
+    *, framework: FrameworkVersion, translations: list[TranslationData], actor: Any = None
+) -> TranslationsResult:
+    """Make the version's translations those of `translations` (one per language, validated
+    against this version's English): changed languages are rewritten, languages without a file
+    are removed, unchanged ones (same file SHA-256) are left alone. The version's content and
+    content hash are not touched: a translation is never part of the version (decision 0029)."""
+    if not may_manage_frameworks(actor):
+        raise NotPermitted(_("You may not load framework versions."))
+    stored: dict[str, str] = dict(framework.translation_sha256 or {})
+    wanted = {t.language: t for t in translations}
+    changed = {lang: t for lang, t in wanted.items() if stored.get(lang) != t.sha256}
+    removed = sorted(set(stored) - set(wanted))
+    unchanged = tuple(sorted(set(wanted) - set(changed)))
+    if not changed and not removed:
+        return TranslationsResult((), unchanged, ())
+    touched = set(changed) | set(removed)
+
+    def merged(current: dict[str, Any] | None, texts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        result = {lang: value for lang, value in (current or {}).items() if lang not in touched}
+        result.update({lang: value for lang, value in texts.items() if value})
+        return result
+
+    with transaction.atomic():
+        framework = FrameworkVersion.objects.select_for_update().get(pk=framework.pk)
+        framework.translations = merged(
+            framework.translations,
+            {
+                lang: {
+                    **t.framework,
+                    **({"procedure_categories": t.procedure_categories} if t.procedure_categories else {}),
+                }
+                for lang, t in changed.items()
+            },
+        )
+        framework.translation_sha256 = {
+            **{lang: sha for lang, sha in stored.items() if lang not in touched},
+            **{lang: t.sha256 for lang, t in changed.items()},
+        }
+        framework.save(update_fields=["translations", "translation_sha256", "updated_at"])
+
+        def update(rows: list[Any], key: Any, texts_of: Any) -> None:
+            dirty = []
+            for row in rows:
+                new = merged(row.translations, {lang: texts_of(t).get(key(row), {}) for lang, t in changed.items()})
+                if new != (row.translations or {}):
+                    row.translations = new
+                    dirty.append(row)
+            if dirty:
+                type(rows[0]).objects.bulk_update(dirty, ["translations"], batch_size=500)
+
+        update(list(Section.objects.filter(framework=framework)), lambda r: r.number, lambda t: t.sections)
+        update(list(Standard.objects.filter(framework=framework)), lambda r: r.number, lambda t: t.standards)
+        update(
+            list(Requirement.objects.filter(framework=framework).select_related("standard")),
+            lambda r: (r.standard.number, r.letter),
+            lambda t: t.requirements,
+        )
+        update(list(ChecklistItem.objects.filter(framework=framework)), lambda r: r.code, lambda t: t.checklist)
+        record_event(
+            obj=framework,
+            action="framework_translations_loaded",
+            actor=actor,
+            data={
+                "loaded": {lang: t.sha256 for lang, t in sorted(changed.items())},
+                "removed": removed,
+            },
+        )
+    return TranslationsResult(tuple(sorted(changed)), unchanged, tuple(removed))
