@@ -80,6 +80,9 @@ class Facility(BaseModel):
         _("status"), max_length=24, choices=FacilityStatus.choices, default=FacilityStatus.REGISTERED, editable=False
     )
     listed_publicly = models.BooleanField(_("listed on the public registry"), default=True)
+    # Letters, invoices, the certificate and mails to the facility's own addresses are in this
+    # language (a code of settings.LANGUAGES, checked by the form: docs/decisions/0030).
+    language = models.CharField(_("language of letters and certificates"), max_length=10, default="en")
 
     # Approval of the application (DOMAIN.md §2.1).
     approver_name = models.CharField(_("approver's name"), max_length=150, blank=True)
