@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("IASIOS_VAR_DIR", BASE_DIR / "var"))
@@ -216,7 +215,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IO Accreditation <office@acc
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each language by its own name, as the switcher shows it to someone looking for their language: the names
+# are deliberately not run through gettext (a German page lists "Français", not "Französisch").
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("pt", "Português"),
+    ("pl", "Polski"),
+    ("tr", "Türkçe"),
+    ("zh-hans", "简体中文"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # One date format per language: pages use only the named formats of these modules.
 FORMAT_MODULE_PATH = ["iasios.core.formats"]
