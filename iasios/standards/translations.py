@@ -36,7 +36,7 @@ class TranslatedTexts:
 
     translations: dict[str, dict[str, Any]]
 
-    def _language_texts(self, language: str | None) -> dict[str, Any] | None:
+    def language_texts(self, language: str | None) -> dict[str, Any] | None:
         code = standards_language(language)
         if code == ORIGINAL_LANGUAGE or code.startswith(ORIGINAL_LANGUAGE + "-"):
             return None
@@ -48,7 +48,7 @@ class TranslatedTexts:
 
     def translated_value(self, field: str, default: Any = "", language: str | None = None) -> Any:
         """The translated value of `field`, or `default` when there is none (no mark)."""
-        texts = self._language_texts(language)
+        texts = self.language_texts(language)
         if not texts:
             return default
         value = texts.get(field)
@@ -58,7 +58,7 @@ class TranslatedTexts:
         """`field` in `language` (default: the active one); the English with `original=True` when
         the language is not English and has no translation of a non-empty text."""
         english = getattr(self, field)
-        texts = self._language_texts(language)
+        texts = self.language_texts(language)
         if texts is None or not english:
             return Translated(english, False)
         value = texts.get(field)

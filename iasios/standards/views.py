@@ -48,7 +48,8 @@ def version_detail(request: HttpRequest, code: str, version: str) -> HttpRespons
     return _browser(request, framework, events=events, version_page=True)
 
 
-# A version's texts never change once loaded: its PDF is rendered once per status and language.
+# A version's texts never change once loaded: its PDF is rendered once per status, language and
+# translation file.
 STANDARDS_PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -57,7 +58,10 @@ def standards_pdf(request: HttpRequest, code: str, version: str) -> HttpResponse
     framework = framework_get(code, version, tree=True)
     if framework is None:
         raise Http404
-    key = f"standards-pdf:{framework.pk}:{framework.source_sha256}:{framework.status}:{get_language()}"
+    # The translations change without a new version: the key names the files they came from.
+    language = get_language()
+    translated = (framework.translation_sha256 or {}).get((language or "").lower(), "")[:16]
+    key = f"standards-pdf:{framework.pk}:{framework.source_sha256}:{framework.status}:{language}:{translated}"
     content = cache.get(key)
     if content is None:
         html = render_to_string(
