@@ -28,6 +28,19 @@ assets: node_modules/.installed
 	@cp -u node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui.css.map var/assets/swagger-ui/
 	@cp -u node_modules/world-atlas/countries-110m.json var/assets/world-atlas/
 
+# The message catalogues (iasios/core/catalogues.py, Babel: no system gettext). `make messages` brings
+# every locale/<lang>/LC_MESSAGES/django.po up to date with the strings marked in the code; setup
+# compiles each .po to its git-ignored .mo when the .po is newer.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+catalogues: $(MO_FILES)
+
+locale/%.mo: locale/%.po | $(VENV)/.installed
+	@$(PY) manage.py messages compile $<
+
+messages: $(VENV)/.installed
+	$(PY) manage.py messages update
+
 migrate: $(VENV)/.installed
 	@$(PY) manage.py migrate --no-input -v 0
 	@$(PY) manage.py standards_load --activate --if-new data/frameworks/*.yaml
