@@ -128,37 +128,63 @@ def framework_page(framework: FrameworkVersion, tier: str = "all") -> FrameworkP
 
 
 # -- export and diff -------------------------------------------------------------------------
-def framework_export(framework: FrameworkVersion) -> dict[str, Any]:
-    """The published tree as plain data: the shape of `standards_export` and of the API."""
-    return {
+def framework_export(framework: FrameworkVersion, language: str | None = None) -> dict[str, Any]:
+    """The published tree as plain data: the shape of `standards_export` and of the API.
+
+    With `language`, every text is given in that language, the English where it is not
+    translated; `language` and `english_original` (the texts left in English, e.g. "4b guidance")
+    are added."""
+    if language is None:
+        return _export_tree(framework, lambda obj, name, label: getattr(obj, name))
+    untranslated: list[str] = []
+
+    def text(obj: Any, name: str, label: str) -> Any:
+        value, original = obj.in_language(name, language)
+        if original:
+            untranslated.append(label)
+        return list(value) if isinstance(value, (list, tuple)) else value
+
+    tree = _export_tree(framework, text)
+    return {"language": language, **tree, "english_original": untranslated}
+
+
+def _export_tree(framework: FrameworkVersion, text: Any) -> dict[str, Any]:
+    tree: dict[str, Any] = {
         "code": framework.code,
         "version": framework.version,
-        "title": framework.title,
-        "sections": [
+        "title": text(framework, "title", "title"),
+        "sections": [],
+    }
+    for section in framework.sections.all():
+        standards = []
+        for standard in section.standards.all():
+            requirements = []
+            for r in standard.requirements.all():
+                ref = f"{standard.number}{r.letter}"
+                requirements.append(
+                    {
+                        "letter": r.letter,
+                        "core": r.core,
+                        "text": text(r, "text", f"{ref} text"),
+                        "guidance": text(r, "guidance", f"{ref} guidance"),
+                        "evidence": list(text(r, "evidence", f"{ref} evidence")),
+                    }
+                )
+            standards.append(
+                {
+                    "number": standard.number,
+                    "title": text(standard, "title", f"standard {standard.number} title"),
+                    "requirements": requirements,
+                }
+            )
+        tree["sections"].append(
             {
                 "number": section.number,
-                "title": section.title,
-                "standards": [
-                    {
-                        "number": standard.number,
-                        "title": standard.title,
-                        "requirements": [
-                            {
-                                "letter": r.letter,
-                                "core": r.core,
-                                "text": r.text,
-                                "guidance": r.guidance,
-                                "evidence": list(r.evidence),
-                            }
-                            for r in standard.requirements.all()
-                        ],
-                    }
-                    for standard in section.standards.all()
-                ],
+                "title": text(section, "title", f"section {section.number} title"),
+                "standards": standards,
             }
-            for section in framework.sections.all()
-        ],
-    }
+        )
+    return tree
 
 
 def _snapshots(framework: FrameworkVersion) -> list[RequirementSnapshot]:
@@ -174,3 +200,33 @@ def _snapshots(framework: FrameworkVersion) -> list[RequirementSnapshot]:
 def framework_diff(old: FrameworkVersion, new: FrameworkVersion) -> FrameworkDiff:
     """Added, removed and changed requirements from `old` to `new` (two queries)."""
     return compare_requirements(_snapshots(old), _snapshots(new))
+
+
+def untranslated_texts(framework: FrameworkVersion, language: str) -> list[str]:
+    """The texts of a prefetched version shown in English in `language`, named as the loader
+    names them ("notice", "section 2 title", "4b guidance", "checklist consent text", …)."""
+    missing: list[str] = []
+
+    def check(obj: Any, name: str, label: str) -> None:
+        if obj.in_language(name, language).original:
+            missing.append(label)
+
+    check(framework, "title", "title")
+    check(framework, "notice", "notice")
+    for section in framework.sections.all():
+        check(section, "title", f"section {section.number} title")
+    for section in framework.sections.all():
+        for standard in section.standards.all():
+            check(standard, "title", f"standard {standard.number} title")
+            check(standard, "evidence", f"standard {standard.number} evidence")
+            for r in standard.requirements.all():
+                for name in ("text", "guidance", "evidence"):
+                    check(r, name, f"{standard.number}{r.letter} {name}")
+    for item in framework.checklist.all():
+        check(item, "text", f"checklist {item.code} text")
+        check(item, "guidance", f"checklist {item.code} guidance")
+    labels = framework.translated_value("procedure_categories", {}, language)
+    for code, _label in framework.settings.procedure_categories:
+        if not (isinstance(labels, dict) and labels.get(code)):
+            missing.append(f"procedure category {code}")
+    return missing

@@ -30,10 +30,12 @@ from iasios.standards.translation_reader import (
 MISSING_SHOWN = 8
 
 
-def missing_line(language: str, missing: list[str]) -> str:
+def missing_line(language: str, missing: list[str], limit: int | None = MISSING_SHOWN) -> str:
+    """ "de: 3 texts not translated: 4b guidance, …" (the first `limit` named; None: all)."""
     if not missing:
         return f"{language}: every text translated."
-    names = ", ".join(missing[:MISSING_SHOWN]) + (", …" if len(missing) > MISSING_SHOWN else "")
+    shown = missing if limit is None else missing[:limit]
+    names = ", ".join(shown) + (", …" if len(shown) < len(missing) else "")
     noun = "text" if len(missing) == 1 else "texts"
     return f"{language}: {len(missing)} {noun} not translated: {names}"
 
