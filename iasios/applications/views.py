@@ -126,7 +126,9 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
             }
         )
     standards = list(
-        Standard.objects.filter(framework=cycle.framework).order_by("number").only("id", "number", "title", "translations")
+        Standard.objects.filter(framework=cycle.framework)
+        .order_by("number")
+        .only("id", "number", "title", "translations")
     )
     context = {
         "cycle": cycle,

@@ -78,8 +78,9 @@ class CaseRow:
 
 
 def _category_labels(cycle: Cycle) -> dict[str, str]:
-    """Procedure categories by code → their labels, from the cycle's framework."""
-    return dict(cycle.framework.settings.procedure_categories)
+    """Procedure categories by code → their labels in the reader's language (English where not
+    translated), from the cycle's framework."""
+    return dict(cycle.framework.procedure_categories_in())
 
 
 def _case_rows(draw: SampleDraw, categories: dict[str, str]) -> list[CaseRow]:
