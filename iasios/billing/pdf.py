@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from iasios.billing.issuer import current_issuer, issuer_of, payment_instructions
 from iasios.billing.models import CreditNote, Invoice
 from iasios.core.documents import Document, source_sha256
+from iasios.facilities.language import in_facility_language
 
 
 def issuer() -> dict[str, str]:
@@ -34,13 +35,15 @@ def invoice_html(invoice: Invoice) -> str:
         "pay": pay,
         "credit_note": getattr(invoice, "credit_note", None),
     }
-    return render_to_string("billing/invoice_pdf.html", context)
+    with in_facility_language(invoice.facility):
+        return render_to_string("billing/invoice_pdf.html", context)
 
 
 def credit_note_html(note: CreditNote) -> str:
-    return render_to_string(
-        "billing/credit_note_pdf.html", {"note": note, "invoice": note.invoice, "issuer": issuer_of(note.invoice)}
-    )
+    with in_facility_language(note.invoice.facility):
+        return render_to_string(
+            "billing/credit_note_pdf.html", {"note": note, "invoice": note.invoice, "issuer": issuer_of(note.invoice)}
+        )
 
 
 def html_to_pdf(html: str) -> bytes:

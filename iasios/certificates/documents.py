@@ -6,6 +6,7 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from iasios.decisions.letters import issuer
 from iasios.decisions.models import AwardLevel
 from iasios.decisions.seals import ENROLLED, seal_label
 from iasios.facilities.countries import country_name
+from iasios.facilities.language import in_facility_language
 
 QR_SCALE = 6
 QR_BORDER = 4
@@ -31,15 +33,24 @@ def qr_png_data_uri(url: str) -> str:
 
 
 def certificate_html(certificate: Certificate) -> str:
-    context: dict[str, Any] = {
-        "certificate": certificate,
-        "country": country_name(certificate.country),
-        "level_label": seal_level(certificate.level)[0],
-        "qr": qr_png_data_uri(certificate.verify_url),
-        "seal": seal_svg(certificate.level),
-        "issuer": issuer(),
-    }
-    return render_to_string("certificates/certificate_pdf.html", context)
+    """The wording in the facility's language with the English wording beneath; the seal's
+    official English name always printed (docs/decisions/0030). The issued facts, and so the
+    recorded SHA-256, do not depend on the language."""
+    with translation.override("en"):
+        official = {"level": str(seal_level(certificate.level)[0]), "country": str(country_name(certificate.country))}
+        seal = seal_svg(certificate.level)  # the seal image carries the official name
+    with in_facility_language(certificate.award.facility) as language:
+        context: dict[str, Any] = {
+            "certificate": certificate,
+            "country": country_name(certificate.country),
+            "level_label": seal_level(certificate.level)[0],
+            "official": official,
+            "bilingual": language != "en",
+            "qr": qr_png_data_uri(certificate.verify_url),
+            "seal": seal,
+            "issuer": issuer(),
+        }
+        return render_to_string("certificates/certificate_pdf.html", context)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:

@@ -16,6 +16,7 @@ from iasios.core.pdf import html_to_pdf
 from iasios.decisions.models import Appeal, Decision
 from iasios.decisions.selectors import decision_detail
 from iasios.decisions.services import appeal_deadline
+from iasios.facilities.language import in_facility_language
 
 
 def issuer() -> dict[str, str]:
@@ -32,7 +33,8 @@ def decision_letter_html(decision: Decision) -> str:
         "appeal_deadline": appeal_deadline(decision),
         **decision_detail(decision),
     }
-    return render_to_string("decisions/letter_pdf.html", context)
+    with in_facility_language(context["facility"]):
+        return render_to_string("decisions/letter_pdf.html", context)
 
 
 def decision_letter_pdf(decision: Decision) -> bytes:
@@ -41,7 +43,8 @@ def decision_letter_pdf(decision: Decision) -> bytes:
 
 def appeal_letter_html(appeal: Appeal) -> str:
     context = {"appeal": appeal, "decision": appeal.decision, "facility": appeal.decision.cycle.facility}
-    return render_to_string("decisions/appeal_letter_pdf.html", {**context, "issuer": issuer()})
+    with in_facility_language(context["facility"]):
+        return render_to_string("decisions/appeal_letter_pdf.html", {**context, "issuer": issuer()})
 
 
 def appeal_letter_pdf(appeal: Appeal) -> bytes:

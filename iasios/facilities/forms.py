@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from iasios.accounts.language import language_choices
 from iasios.accounts.roles import FacilityRoleName
 from iasios.facilities.countries import COUNTRIES
 from iasios.facilities.services import JOIN_ROLES, NewAccount, Person, RegistrationInput
@@ -274,3 +275,14 @@ class FormGroup:
             self.forms[0].add_error(None, error)
         else:
             target.add_error(field, error)
+
+
+class FacilityLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of letters and certificates"),
+        help_text=_("Letters, invoices and the certificate (with the English wording beneath) are in this language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]

@@ -17,10 +17,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from iasios.accounts.language import supported_language
 from iasios.accounts.models import User
 from iasios.accounts.roles import FacilityRoleName
 from iasios.core.events import record_event
@@ -173,7 +174,13 @@ def facility_register(
             validate_password(account.password, candidate)
         except ValidationError as exc:
             raise Invalid(" ".join(exc.messages), field="password1") from exc
-        user = User.objects.create_user(email=email, password=account.password, name=account.name.strip())
+        # The account starts in the language the registrant was reading the form in.
+        user = User.objects.create_user(
+            email=email,
+            password=account.password,
+            name=account.name.strip(),
+            language=supported_language(translation.get_language()) or settings.LANGUAGE_CODE,
+        )
         EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
     assert user is not None
 
@@ -204,6 +211,7 @@ def facility_register(
         contact_phone=data.contact.phone.strip(),
         registered_by=user,
         possible_duplicate_of=duplicate,
+        language=supported_language(user.language) or settings.LANGUAGE_CODE,
     )
     labels = dict(programme.procedure_categories)
     FacilityVolume.objects.bulk_create(
@@ -375,6 +383,19 @@ def facility_code_regenerate(*, facility: Facility, actor: Any) -> str:
     # The code itself stays out of the log: the log is readable by more people than the code.
     record_event(obj=locked, action="facility_code_regenerated", actor=actor)
     return code
+
+
+def facility_language_set(*, facility: Facility, actor: Any, language: str) -> Facility:
+    """The language of the facility's letters, invoices, certificate and mails to its own addresses."""
+    if not can_regenerate_code(actor, facility):
+        raise NotPermitted(_("Only the authorised representative or the contact person can change the language."))
+    code = supported_language(language)
+    if code is None:
+        raise Invalid(_("Choose one of the offered languages."), field="language")
+    if facility.language != code:
+        facility.language = code
+        facility.save(update_fields=["language", "updated_at"])
+    return facility
 
 
 # --- joining --------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from iasios.facilities.forms import (
     ConsentForm,
     DeclineForm,
     FacilityForm,
+    FacilityLanguageForm,
     FormGroup,
     HandoverForm,
     JoinForm,
@@ -224,6 +225,7 @@ def dashboard_context(request: HttpRequest, facility: Facility) -> dict[str, Any
         "role_label": FacilityRoleName(role).label if role else "",
         **team_context(user, facility),
         "can_see_code": access.can_see_code(user, facility),
+        "language_form": FacilityLanguageForm(initial={"language": facility.language}),
         "parts": [part for part in parts if part.place != "top"],
         "top_parts": [part for part in parts if part.place == "top"],
         "next_step": part_next_step(parts) or next_step(facility, to_pay(parts)),
@@ -249,6 +251,17 @@ def code_regenerate(request: HttpRequest, pk: Any) -> HttpResponse:
     facility = _facility_for_action(request, pk)
     services.facility_code_regenerate(facility=facility, actor=request.user)
     messages.success(request, _("The facility has a new code; the old one no longer works."))
+    return redirect("facilities:dashboard", pk=facility.pk)
+
+
+@login_required
+@require_POST
+def language_set(request: HttpRequest, pk: Any) -> HttpResponse:
+    facility = _facility_for_action(request, pk)
+    form = FacilityLanguageForm(request.POST)
+    with refusal_as_message(request):
+        services.facility_language_set(facility=facility, actor=request.user, language=form.data.get("language", ""))
+        messages.success(request, _("Letters, invoices and the certificate will be in the chosen language."))
     return redirect("facilities:dashboard", pk=facility.pk)
 
 

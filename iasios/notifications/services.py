@@ -66,7 +66,8 @@ def _dispatch_now(template_prefix: str, addresses: list[str], context: dict[str,
     """Render once per recipient language, write the inbox rows and enqueue the deliveries.
 
     Recipients with an account get their language and their inbox row; an optional kind they
-    switched off is not e-mailed to them. Addresses without an account get the site's language.
+    switched off is not e-mailed to them. Addresses without an account get the language of the
+    facility the mail is about (`context["facility"]`), else the site's.
     """
     kind = kind_for(template_prefix)
     users = {user.email.lower(): user for user in User.objects.filter(email__in=[a.lower() for a in addresses])}
@@ -78,10 +79,13 @@ def _dispatch_now(template_prefix: str, addresses: list[str], context: dict[str,
             )
         )
 
+    # An address without an account (a facility's billing address, a contact not signed up yet)
+    # gets the facility's language when the mail is about one, else the site's.
+    facility_language = getattr(context.get("facility"), "language", None)
     by_language: dict[str, list[str]] = {}
     for address in addresses:
         user = users.get(address.lower())
-        by_language.setdefault(mail_language(user.language if user else None), []).append(address)
+        by_language.setdefault(mail_language(user.language if user else facility_language), []).append(address)
 
     rows: list[Notification] = []
     deliveries: list[tuple[RenderedMail, list[str]]] = []
