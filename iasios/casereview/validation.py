@@ -18,40 +18,41 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from iasios.casereview.sampling import LogRow
 
 COLUMNS = ("case_reference", "procedure_date", "category")
 REFERENCE_MAX_LENGTH = 40
 
-# Header words that say a column holds identities.
+# Header words that say a column holds identities (what they hold, translated where it is said).
 IDENTITY_HEADER_WORDS = {
-    "name": "names",
-    "names": "names",
-    "surname": "names",
-    "firstname": "names",
-    "lastname": "names",
-    "forename": "names",
-    "initials": "names",
-    "patient": "patient identities",
-    "dob": "birth dates",
-    "birth": "birth dates",
-    "birthdate": "birth dates",
-    "birthday": "birth dates",
-    "born": "birth dates",
-    "age": "birth dates",
-    "nhs": "patient numbers",
-    "ssn": "patient numbers",
-    "mrn": "patient numbers",
-    "insurance": "patient numbers",
-    "national": "patient numbers",
-    "passport": "patient numbers",
-    "address": "addresses",
-    "postcode": "addresses",
-    "zip": "addresses",
-    "phone": "phone numbers",
-    "telephone": "phone numbers",
-    "email": "e-mail addresses",
+    "name": gettext_noop("names"),
+    "names": gettext_noop("names"),
+    "surname": gettext_noop("names"),
+    "firstname": gettext_noop("names"),
+    "lastname": gettext_noop("names"),
+    "forename": gettext_noop("names"),
+    "initials": gettext_noop("names"),
+    "patient": gettext_noop("patient identities"),
+    "dob": gettext_noop("birth dates"),
+    "birth": gettext_noop("birth dates"),
+    "birthdate": gettext_noop("birth dates"),
+    "birthday": gettext_noop("birth dates"),
+    "born": gettext_noop("birth dates"),
+    "age": gettext_noop("birth dates"),
+    "nhs": gettext_noop("patient numbers"),
+    "ssn": gettext_noop("patient numbers"),
+    "mrn": gettext_noop("patient numbers"),
+    "insurance": gettext_noop("patient numbers"),
+    "national": gettext_noop("patient numbers"),
+    "passport": gettext_noop("patient numbers"),
+    "address": gettext_noop("addresses"),
+    "postcode": gettext_noop("addresses"),
+    "zip": gettext_noop("addresses"),
+    "phone": gettext_noop("phone numbers"),
+    "telephone": gettext_noop("phone numbers"),
+    "email": gettext_noop("e-mail addresses"),
 }
 
 _LETTERS = r"[^\W\d_]"
@@ -250,7 +251,7 @@ def validate_log(
         if what:
             message = _("The column “%(column)s” looks like it holds %(what)s: remove it.") % {
                 "column": header[i] or str(i + 1),
-                "what": what,
+                "what": _(what),
             }
             errors.append(LogError(1, header[i], "identity_column", message))
         else:
