@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from iasios.core.statemachine import StateMachine, Transition, system_only
 from iasios.decisions.access import can_hear_appeal, can_manage_award
 from iasios.decisions.models import (
@@ -48,8 +50,12 @@ def _notify_award_change(award: Any, actor: Any) -> None:
 DECISION_LIFECYCLE: StateMachine[Decision] = StateMachine(
     model=Decision,
     transitions=[
-        Transition("take", {DecisionStatus.VOTING}, DecisionStatus.DECIDED, who=system_only, label="take the decision"),
-        Transition("set_aside", {DecisionStatus.DECIDED}, DecisionStatus.SET_ASIDE, who=system_only, label="set aside"),
+        Transition(
+            "take", {DecisionStatus.VOTING}, DecisionStatus.DECIDED, who=system_only, label=_("take the decision")
+        ),
+        Transition(
+            "set_aside", {DecisionStatus.DECIDED}, DecisionStatus.SET_ASIDE, who=system_only, label=_("set aside")
+        ),
     ],
 )
 
@@ -57,7 +63,7 @@ ACTION_LIFECYCLE: StateMachine[CorrectiveAction] = StateMachine(
     model=CorrectiveAction,
     transitions=[
         Transition(
-            "verify", {ActionStatus.OPEN}, ActionStatus.VERIFIED, who=_office, needs_reason=True, label="verify"
+            "verify", {ActionStatus.OPEN}, ActionStatus.VERIFIED, who=_office, needs_reason=True, label=_("verify")
         ),
     ],
 )
@@ -82,7 +88,7 @@ AWARD_LIFECYCLE: StateMachine[Award] = StateMachine(
             AwardStatus.SUSPENDED,
             who=_award_office,
             needs_reason=True,
-            label="suspend",
+            label=_("suspend"),
             effects=(_notify_award_change,),
         ),
         Transition(
@@ -91,7 +97,7 @@ AWARD_LIFECYCLE: StateMachine[Award] = StateMachine(
             AwardStatus.VALID,
             who=_award_office,
             needs_reason=True,
-            label="reinstate",
+            label=_("reinstate"),
             effects=(_notify_award_change,),
         ),
         Transition(
@@ -100,13 +106,13 @@ AWARD_LIFECYCLE: StateMachine[Award] = StateMachine(
             AwardStatus.WITHDRAWN,
             who=_award_office,
             needs_reason=True,
-            label="withdraw",
+            label=_("withdraw"),
             effects=(_notify_award_change,),
         ),
-        Transition("expire", _CURRENT, AwardStatus.EXPIRED, who=system_only, label="expire"),
-        Transition("supersede", _STANDING, AwardStatus.SUPERSEDED, who=system_only, label="supersede"),
-        Transition("start", {AwardStatus.PENDING}, AwardStatus.VALID, who=system_only, label="come into force"),
+        Transition("expire", _CURRENT, AwardStatus.EXPIRED, who=system_only, label=_("expire")),
+        Transition("supersede", _STANDING, AwardStatus.SUPERSEDED, who=system_only, label=_("supersede")),
+        Transition("start", {AwardStatus.PENDING}, AwardStatus.VALID, who=system_only, label=_("come into force")),
         # An award granted by a decision later set aside on appeal: the system withdraws it.
-        Transition("set_aside", _STANDING, AwardStatus.WITHDRAWN, who=system_only, label="withdraw on appeal"),
+        Transition("set_aside", _STANDING, AwardStatus.WITHDRAWN, who=system_only, label=_("withdraw on appeal")),
     ],
 )
