@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in person's profile language wins over cookie and browser.
     "iasios.accounts.language.UserLanguageMiddleware",
+    # The API: the Accept-Language header alone chooses the language of its messages and labels.
+    "iasios.api.language.ApiLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -96,7 +96,7 @@ def _field_name(loc: list[Any]) -> str:
 @api.exception_handler(NinjaValidationError)
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields = [{"field": _field_name(list(err.get("loc", []))), "reason": str(err.get("msg", ""))} for err in exc.errors]
-    return error_response(request, 422, "invalid", "The request is not valid.", fields)
+    return error_response(request, 422, "invalid", _("The request is not valid."), fields)
 
 
 @api.exception_handler(MultiPartParserError)
@@ -119,29 +119,29 @@ def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpRespon
         fields = [{"field": f, "reason": str(m)} for f, msgs in exc.message_dict.items() for m in msgs]
     else:
         fields = [{"field": "body", "reason": str(m)} for m in exc.messages]
-    return error_response(request, 422, "invalid", "The request is not valid.", fields)
+    return error_response(request, 422, "invalid", _("The request is not valid."), fields)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthenticated", "A valid personal access token is required.")
+    return error_response(request, 401, "unauthenticated", _("A valid personal access token is required."))
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 403, "forbidden", str(exc) or "You may not do this.")
+    return error_response(request, 403, "forbidden", str(exc) or _("You may not do this."))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", "Not found.")
+    return error_response(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(Refusal)
 def _refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
     """Every refusal of a service or a guard: 409 for the state, 403 for the person, 422 for the data."""
     fields = [{"field": name, "reason": message} for name, message in field_errors(exc) if name]
-    return error_response(request, exc.status, exc.code, exc.message or "You may not do this.", fields)
+    return error_response(request, exc.status, exc.code, exc.message or _("You may not do this."), fields)
 
 
 @api.exception_handler(HttpError)

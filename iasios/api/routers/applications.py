@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from iasios.api.api import ErrorOut, error_response
@@ -49,9 +50,9 @@ router = Router(tags=["applications"])
 def _writable_cycle(request: HttpRequest, cycle_id: UUID) -> Cycle:
     cycle = get_visible_cycle_or_404(request.user, cycle_id)
     if cycle.status not in EDITABLE_CYCLE_STATES:
-        raise services.CycleLocked("This application has been submitted; it can no longer be changed.")
+        raise services.CycleLocked(_("This application has been submitted; it can no longer be changed."))
     if not can_edit_cycle(request.user, cycle):
-        raise PermissionDenied("You may not change this application.")
+        raise PermissionDenied(_("You may not change this application."))
     return cycle
 
 
@@ -154,7 +155,7 @@ def link_add(request: HttpRequest, cycle_id: UUID, answer_id: UUID, payload: Lin
     answer = get_object_or_404(Answer.objects.select_related("cycle__facility"), pk=answer_id, cycle=cycle)
     document = EvidenceDocument.objects.filter(pk=payload.document_id, facility=cycle.facility).first()
     if document is None:
-        raise ValidationError({"document_id": "Choose a document from this facility's evidence library."})
+        raise ValidationError({"document_id": _("Choose a document from this facility's evidence library.")})
     services.evidence_link(answer=answer, document=document, user=request.user)
     return Status(201, answer_out(get_object_or_404(answers_of(cycle), pk=answer_id)))
 
@@ -210,7 +211,7 @@ def _date(value: str, field: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError({field: "Use the form YYYY-MM-DD."}) from exc
+        raise ValidationError({field: _("Use the form YYYY-MM-DD.")}) from exc
 
 
 @router.post(
@@ -226,7 +227,7 @@ def evidence_upload(request: HttpRequest, facility_id: UUID) -> Any:
     limiter = evidence_upload_handlers(request)
     facility = _evidence_facility(request, facility_id)
     if not can_edit_evidence(request.user, facility):
-        raise PermissionDenied("You may not change this facility's evidence library.")
+        raise PermissionDenied(_("You may not change this facility's evidence library."))
     post = request.POST
     files = request.FILES.getlist("files") or request.FILES.getlist("file")
     if limiter.refused:

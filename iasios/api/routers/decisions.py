@@ -14,6 +14,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from iasios.api.api import ErrorOut
@@ -186,7 +187,7 @@ def _award_out(award: Award) -> dict[str, Any]:
 
 def _require_committee(request: HttpRequest) -> None:
     if not is_committee(request.user):
-        raise PermissionDenied("Committee members only.")
+        raise PermissionDenied(_("Committee members only."))
 
 
 def _taken(request: HttpRequest, decision_id: UUID) -> Decision:

@@ -200,7 +200,7 @@ def join_request_create(request: HttpRequest, payload: JoinRequestIn) -> Status:
 def join_request_list(request: HttpRequest, pk: UUID) -> list[dict[str, Any]]:
     facility = _visible(request, pk)
     if not access.can_manage_team(request.user, facility):
-        raise PermissionDenied("Only the authorised representative or the contact person see join requests.")
+        raise PermissionDenied(_("Only the authorised representative or the contact person see join requests."))
     return [_join_request_out(jr) for jr in selectors.pending_join_requests(facility).select_related("facility")]
 
 
