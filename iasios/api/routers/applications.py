@@ -236,7 +236,7 @@ def evidence_upload(request: HttpRequest, facility_id: UUID) -> Any:
             413,
             "too_large",
             too_large_message(limiter.refused[0]),
-            [{"field": "files", "reason": "too large"}],
+            [{"field": "files", "reason": _("too large")}],
         )
     description = post.get("description", "")
     effective_on = _date(post.get("effective_on", ""), "effective_on")

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -282,7 +283,7 @@ def log_upload(
             {
                 "error": {
                     "code": "log_refused",
-                    "message": "The procedure log was not stored: fix every listed row and upload it again.",
+                    "message": _("The procedure log was not stored: fix every listed row and upload it again."),
                     "fields": [],
                 },
                 "upload_id": outcome.upload.pk,
