@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationsConfig(AppConfig):
     name = "iasios.applications"
     label = "applications"
-    verbose_name = "Applications"
+    verbose_name = _("Applications")

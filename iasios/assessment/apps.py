@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentConfig(AppConfig):
     name = "iasios.assessment"
     label = "assessment"
-    verbose_name = "Assessment"
+    verbose_name = _("Assessment")

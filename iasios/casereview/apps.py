@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasereviewConfig(AppConfig):
     name = "iasios.casereview"
     label = "casereview"
-    verbose_name = "Casereview"
+    verbose_name = _("Case review")

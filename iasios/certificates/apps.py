@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
     name = "iasios.certificates"
     label = "certificates"
-    verbose_name = "Certificates"
+    verbose_name = _("Certificates")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DecisionsConfig(AppConfig):
     name = "iasios.decisions"
     label = "decisions"
-    verbose_name = "Decisions"
+    verbose_name = _("Decisions")

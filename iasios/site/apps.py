@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
     name = "iasios.site"
     label = "site"
-    verbose_name = "Site"
+    verbose_name = _("Site")
 
     def ready(self) -> None:
         from iasios.facilities.parts import register_dashboard_part

@@ -3,6 +3,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:
@@ -14,7 +15,7 @@ def _cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:
 class SweepsConfig(AppConfig):
     name = "iasios.sweeps"
     label = "sweeps"
-    verbose_name = "Sweeps"
+    verbose_name = _("Sweeps")
 
     def ready(self) -> None:
         post_migrate.connect(_cache_table, sender=self)
