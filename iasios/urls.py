@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from iasios.accounts.language import set_language
 from iasios.accounts.views import admin_login
@@ -10,7 +11,7 @@ from iasios.registry import views as registry_views
 
 # The admin has no login page of its own: everyone logs in (with MFA) through the accounts pages.
 admin.site.login = admin_login  # type: ignore[method-assign,assignment]
-admin.site.site_header = "IO Accreditation · reference data"
+admin.site.site_header = _("IO Accreditation · reference data")
 
 urlpatterns = [
     path("", include("iasios.site.urls")),
