@@ -43,6 +43,7 @@ from iasios.applications.models import (
     Dossier,
     EvidenceDocument,
 )
+from iasios.applications.templatetags.applications import link_choices
 from iasios.core.documents import document_response
 from iasios.core.refusals import refusal_as_message, refusal_on
 from iasios.standards.models import Standard
@@ -97,7 +98,7 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
     can_edit = can_edit_cycle(request.user, cycle)
     team = selectors.team_of(cycle.facility) if can_edit else []
     answers = selectors.standard_answers(cycle, standard)
-    documents = selectors.library_choices(cycle.facility) if can_edit else []
+    documents = link_choices(selectors.library_choices(cycle.facility)) if can_edit else []
     # In an amendment round only the reopened answers are open; the rest show as carried over.
     amending = cycle.status == CycleStatus.AMENDING
     reopened = selectors.reopened_answer_ids(cycle)
