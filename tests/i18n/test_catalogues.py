@@ -56,7 +56,8 @@ def listing(found: list[str]) -> str:
 
 # --- placeholders -------------------------------------------------------------------------------
 
-_PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?[#0 +-]*(?:\d+|\*)?(?:\.\d+)?(?P<type>[diouxXeEfFgGcrs%])")
+# (no space flag: "50% of" is a percentage in a sentence, not a "% o" conversion)
+_PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?[#0+-]*(?:\d+|\*)?(?:\.\d+)?(?P<type>[diouxXeEfFgGcrs%])")
 _BRACE = re.compile(r"(?<!\{)\{(?P<field>[\w.\[\]]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 _NUMERIC = set("diouxXeEfFgG")
 
@@ -205,6 +206,7 @@ def test_no_template_has_visible_text_unmarked() -> None:
         ("{count} files", "{count} Dateien", False, True),
         ("{count} files", "{anzahl} Dateien", False, False),
         ("100%% sure", "100 %% sicher", False, True),
+        ("50% of the cases", "50 % des cas", False, True),
         ("%(n)d cases", "ein Fall", True, True),
         ("%(n)d cases", "ein Fall", False, False),
         ("%(n)d cases of %(name)s", "ein Fall von %(name)s", True, True),
