@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,6 +47,7 @@ from iasios.applications.models import (
 from iasios.applications.templatetags.applications import link_choices
 from iasios.core.documents import document_response
 from iasios.core.refusals import refusal_as_message, refusal_on
+from iasios.core.rows import ROW_ID
 from iasios.standards.models import Standard
 
 
@@ -111,7 +113,10 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
         else None
     )
     rows = []
-    for a in answers:
+    # Reversed once: the row's answer put in here, each linked document's id by the template (with_id).
+    unlink_url = reverse("applications:link_remove", args=[cycle.pk, ROW_ID, ROW_ID])
+    for item in answers:
+        a = item.answer
         editable = can_edit and (not amending or a.pk in reopened)
         rows.append(
             {
@@ -122,8 +127,10 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
                 "reopened": a.pk in reopened,
                 "reopened_reason": reopened.get(a.pk, ""),
                 "held_over": amending and a.pk not in reopened,
-                "linked_ids": {link.document_id for link in a.links.all()},
-                "evidence": [_evidence_item(link.document, frozen) for link in a.links.all()],
+                "linked_ids": {document.pk for document, _latest in item.documents},
+                "evidence": [_evidence_item(document, latest, frozen) for document, latest in item.documents],
+                "comments": item.comments,
+                "unlink_url": unlink_url.replace(ROW_ID, str(a.pk), 1),
             }
         )
     standards = list(
@@ -141,15 +148,19 @@ def standard_page(request: HttpRequest, cycle_id: Any, number: int, *, visible_c
         "comment_form": CommentForm(),
         "amending": amending,
         "sees_library": sees_library,
+        # The hidden CSRF input, written once for the page's many small forms ({% csrf_token %} masks
+        # the token anew at each use).
+        "csrf_field": csrf_input(request),
     }
     return render(request, "applications/standard.html", context)
 
 
-def _evidence_item(document: EvidenceDocument, frozen: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+def _evidence_item(
+    document: EvidenceDocument, latest: selectors.LatestFile | None, frozen: dict[str, dict[str, Any]] | None
+) -> dict[str, Any]:
     """A linked document as the standard page shows it: the library's latest file, or the frozen one."""
     if frozen is None:
-        latest = document.latest_revision()
-        revision = {"id": latest.pk, "number": latest.number, "size": latest.size} if latest else None
+        revision = {"id": latest.id, "number": latest.number, "size": latest.size} if latest else None
     else:
         entry = frozen.get(str(document.pk))
         revision = {"id": entry["id"], "number": entry["revision"], "size": entry["size"]} if entry else None
