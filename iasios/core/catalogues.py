@@ -222,7 +222,17 @@ def _location_key(location: tuple[str, int | None]) -> tuple[str, int]:
 
 def render_po(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(out, catalog, width=100, sort_by_file=True, ignore_obsolete=True, include_previous=False)
+    # The places a message is used are named by file, without line numbers: an edit elsewhere in a file does
+    # not touch the nine catalogues. Messages are sorted by the first place (file and line) they are used.
+    write_po(
+        out,
+        catalog,
+        width=100,
+        sort_by_file=True,
+        ignore_obsolete=True,
+        include_previous=False,
+        include_lineno=False,
+    )
     return out.getvalue()
 
 
