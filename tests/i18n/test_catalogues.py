@@ -355,3 +355,31 @@ def test_compiled_catalogue_is_what_django_translates_with(tmp_path: Path, setti
         )
         assert translation.ngettext("%(n)d case to review", "%(n)d cases to review", 1) % {"n": 1} == "1 Fall zu prüfen"
         assert translation.gettext("Only fuzzy") == "Only fuzzy"
+
+
+@pytest.mark.parametrize(
+    ("language", "forms_by_count"),
+    [
+        ("pl", {1: 0, 2: 1, 4: 1, 5: 2, 12: 2, 14: 2, 22: 1, 25: 2, 0: 2}),
+        ("fr", {0: 0, 1: 0, 2: 1}),
+        ("tr", {0: 1, 1: 0, 2: 1}),
+        ("zh-hans", {0: 0, 1: 0, 7: 0}),
+    ],
+)
+def test_compiled_plural_rules(language: str, forms_by_count: dict[int, int], tmp_path: Path, settings) -> None:
+    from django.utils import translation
+
+    count = catalogues.PLURAL_FORMS[language][0]
+    template = Catalog()
+    template.add(("%(n)d case", "%(n)d cases"), locations=[("iasios/a.py", 1)])
+    catalog = catalogues.build_catalogue(language, template, None)
+    catalog["%(n)d case"].string = tuple(f"form {index}: %(n)d" for index in range(count))
+    po = catalogues.catalogue_path(language).relative_to(catalogues.locale_dir())
+    (tmp_path / po).parent.mkdir(parents=True)
+    (tmp_path / po).write_bytes(catalogues.render_po(catalog))
+    settings.LOCALE_PATHS = [tmp_path]
+    catalogues.compile_catalogues()
+
+    with translation.override(language):
+        for n, form in forms_by_count.items():
+            assert translation.ngettext("%(n)d case", "%(n)d cases", n) % {"n": n} == f"form {form}: {n}"
