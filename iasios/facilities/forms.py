@@ -92,14 +92,17 @@ class FacilityForm(forms.Form):
 
 
 class VolumeForm(forms.Form):
-    """One number per therapeutic category of the current programme settings."""
+    """One number per therapeutic category of the current programme settings; `labels` gives the
+    categories' labels in the reader's language (the English of the settings where missing)."""
 
-    def __init__(self, *args: Any, programme: ProgrammeSettings, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programme: ProgrammeSettings, labels: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         for code, label in programme.procedure_categories:
             self.fields[f"volume_{code}"] = forms.IntegerField(
-                label=label,
+                label=(labels or {}).get(code, label),
                 min_value=0,
                 max_value=1_000_000,
                 required=False,

@@ -42,18 +42,21 @@ from iasios.facilities.lifecycle import JOIN_REQUEST_LIFECYCLE
 from iasios.facilities.models import Facility, JoinRequest, Membership
 from iasios.facilities.parts import dashboard_parts, part_next_step, to_pay
 from iasios.facilities.status import next_step
-from iasios.standards.selectors import current_programme_settings
+from iasios.standards.selectors import NoCurrentFramework, current_framework
 
 
 def register(request: HttpRequest) -> HttpResponse:
     if not access.can_register_facility(request.user):
         raise PermissionDenied(_("Programme staff cannot register a facility."))
-    programme = current_programme_settings()
+    framework = current_framework()
+    if framework is None:
+        raise NoCurrentFramework(NoCurrentFramework.__doc__)
+    programme = framework.settings
     data = request.POST if request.method == "POST" else None
     anonymous = not request.user.is_authenticated
     account_form = AccountForm(data) if anonymous else None
     facility_form = FacilityForm(data)
-    volume_form = VolumeForm(data, programme=programme)
+    volume_form = VolumeForm(data, programme=programme, labels=dict(framework.procedure_categories_in()))
     approval_form = ApprovalForm(data)
     people_form = PeopleForm(data)
     consent_form = ConsentForm(data)
