@@ -6,11 +6,12 @@
 - `update_catalogues()`: `locale/<lang>/LC_MESSAGES/django.po` for every language but English, keeping the
   translations of messages that are still marked, dropping the rest; stable output (sorted by the first
   place a message is used, dates kept from the file), so a second run changes nothing.
+- `merge_translations()`: a translator's .po taken into a language's catalogue (the messages it still has).
 - `compile_catalogues()`: each `.po` to its `.mo` (when the `.po` is newer), with Babel too.
 - `unmarked_template_text()`: visible template text (text nodes, and the attributes people read) that is
   not marked for translation.
 
-`manage.py messages update|compile|unmarked` runs them (`make messages`, `make setup`).
+`manage.py messages update|merge|compile|unmarked` runs them (`make messages`, `make setup`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import io
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -278,6 +279,53 @@ def _strings(message: Message) -> tuple[str, ...]:
 def _is_translated(message: Message) -> bool:
     strings = _strings(message)
     return bool(strings) and all(strings) and not message.fuzzy
+
+
+@dataclass
+class Merged:
+    language: str
+    filled: int = 0  # untranslated here, translated now
+    replaced: int = 0  # translated here, replaced (with `overwrite`)
+    kept: int = 0  # translated here differently, kept (without `overwrite`)
+    skipped: list[str] = field(default_factory=list)  # fuzzy, or with another number of plural forms
+    unknown: list[str] = field(default_factory=list)  # not (or no longer) a message of the code
+
+
+def merge_translations(language: str, source: Path, overwrite: bool = False) -> Merged:
+    """Take the translations of another .po file (a translator's) into the language's catalogue: only
+    for messages the catalogue has (same msgid, plural and context), never fuzzy ones."""
+    path = catalogue_path(language)
+    target = read_catalogue(path, language)
+    incoming = read_catalogue(source, language)
+    count = PLURAL_FORMS[language][0]
+    result = Merged(language)
+    for message in incoming:
+        if not message.id or not all(_strings(message)):
+            continue
+        name = repr(_singular(message.id)) + (f" [{message.context}]" if message.context else "")
+        here = target.get(message.id, message.context)
+        if here is None or here.id != message.id:
+            result.unknown.append(name)
+            continue
+        plural = not isinstance(message.id, str)
+        if message.fuzzy or (plural and len(_strings(message)) != count):
+            result.skipped.append(name)
+            continue
+        if _is_translated(here):
+            if _strings(here) == _strings(message):
+                continue
+            if not overwrite:
+                result.kept += 1
+                continue
+            result.replaced += 1
+        else:
+            result.filled += 1
+        here.string = _strings(message) if plural else message.string
+        here.flags.discard("fuzzy")
+    if result.filled or result.replaced:
+        target.revision_date = datetime.now(UTC).replace(second=0, microsecond=0)
+        path.write_bytes(render_po(target))
+    return result
 
 
 def compile_catalogues(paths: Iterable[Path] | None = None, force: bool = False) -> list[Path]:

@@ -383,3 +383,45 @@ def test_compiled_plural_rules(language: str, forms_by_count: dict[int, int], tm
     with translation.override(language):
         for n, form in forms_by_count.items():
             assert translation.ngettext("%(n)d case", "%(n)d cases", n) % {"n": n} == f"form {form}: {n}"
+
+
+def test_merge_takes_a_translators_file_into_the_catalogue(tmp_path: Path, settings) -> None:
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    template = Catalog()
+    template.add("Save", locations=[("templates/a.html", 1)])
+    template.add("Cancel", locations=[("templates/a.html", 2)])
+    template.add(("%(n)d file", "%(n)d files"), locations=[("templates/a.html", 3)])
+    template.add("May", context="month", locations=[("templates/a.html", 4)])
+    template.add("Delete", locations=[("templates/a.html", 5)])
+    catalogues.update_catalogues(["de"], template=template)
+    path = catalogues.catalogue_path("de")
+    existing = catalogues.read_catalogue(path, "de")
+    existing["Cancel"].string = "Abbrechen"
+    path.write_bytes(catalogues.render_po(existing))
+
+    translated = Catalog(locale="de")
+    translated.add("Save", "Speichern")
+    translated.add("Cancel", "Verwerfen")
+    translated.add(("%(n)d file", "%(n)d files"), ("%(n)d Datei", "%(n)d Dateien"))
+    translated.add("May", "Mai", context="month")
+    translated.add("Delete", "Löschen", flags=["fuzzy"])
+    translated.add("Gone", "Weg")
+    source = tmp_path / "translator.po"
+    source.write_bytes(catalogues.render_po(translated))
+
+    result = catalogues.merge_translations("de", source)
+    assert (result.filled, result.replaced, result.kept) == (3, 0, 1)
+    assert result.skipped == ["'Delete'"]
+    assert result.unknown == ["'Gone'"]
+    merged = catalogues.read_catalogue(path, "de")
+    assert merged["Save"].string == "Speichern"
+    assert merged["Cancel"].string == "Abbrechen"
+    assert merged.get("%(n)d file").string == ("%(n)d Datei", "%(n)d Dateien")
+    assert merged.get("May", "month").string == "Mai"
+    assert merged["Delete"].string == ""
+    assert merged.get("Gone") is None
+
+    again = catalogues.merge_translations("de", source, overwrite=True)
+    assert (again.filled, again.replaced) == (0, 1)
+    assert catalogues.read_catalogue(path, "de")["Cancel"].string == "Verwerfen"
+    assert not catalogues.update_catalogues(["de"], template=template)[0].changed  # merged output is stable
