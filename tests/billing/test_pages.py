@@ -16,6 +16,7 @@ from django.utils import timezone
 from iasios.api.services import token_create
 from iasios.billing import pdf, services
 from iasios.billing.models import Consultation, CreditNote, Invoice, Payment
+from iasios.core.formats.money import money
 from iasios.facilities.models import Facility
 from tests import factories
 from tests.billing.conftest import set_facility_state
@@ -107,7 +108,14 @@ def test_pdf_download_is_an_attachment_with_nosniff(cast: Any, billed: dict[str,
 def test_invoice_pdf_carries_number_payer_lines_total_due_and_status(billed: dict[str, Any], cast: Any) -> None:
     invoice = Invoice.objects.with_paid().get(pk=billed["invoice"].pk)
     html = pdf.invoice_html(invoice)
-    for text in [invoice.number, "Hôpital Central IO", "Enrolment fee", "1725.40", "2605.55 CHF", "Issued"]:
+    for text in [
+        invoice.number,
+        "Hôpital Central IO",
+        "Enrolment fee",
+        "1,725.40",
+        money(Decimal("2605.55"), "CHF"),
+        "Issued",
+    ]:
         assert text in html
     assert invoice.due_on.strftime("%B") in html
     assert pdf.html_to_pdf(html).startswith(b"%PDF")

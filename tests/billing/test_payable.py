@@ -22,6 +22,7 @@ from iasios.billing import pdf, services
 from iasios.billing.iban import compact, format_iban, iban_checksum_ok, validate_bic, validate_iban
 from iasios.billing.issuer import payment_instructions
 from iasios.billing.models import Invoice, InvoiceStatus, Issuer, Payment
+from iasios.core.formats.money import money
 from iasios.core.models import Event
 from iasios.facilities.models import Facility
 from tests.conftest import ROLES
@@ -201,7 +202,7 @@ def test_pay_panel_shows_amount_due_date_account_and_reference(cast: Any, awaiti
     invoice = services.invoice_issue_enrolment(facility=awaiting, actor=cast.office)
     page = cast.client_for("representative").get(reverse("facilities:dashboard", args=[awaiting.pk])).content.decode()
     assert 'id="pay-title"' in page
-    assert f"{invoice.total} {invoice.currency}" in page
+    assert money(invoice.total, invoice.currency) in page
     assert date_format(invoice.due_on, "DATE_FORMAT") in page
     assert IBAN in page
     assert f"IOA {invoice.number}" in page

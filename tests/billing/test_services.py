@@ -20,6 +20,7 @@ from iasios.billing.models import (
     InvoiceLine,
     Payment,
 )
+from iasios.core.formats.money import money
 from iasios.core.models import Event, NumberCounter
 from iasios.core.numbering import next_number
 from iasios.core.statemachine import TransitionNotAllowed
@@ -162,13 +163,13 @@ def test_emails_leave_after_commit_to_representative_and_contact(
     message = mail.outbox[0]
     assert invoice.number in message.subject
     assert sorted(message.to) == sorted([cast.representative.email, cast.contact.email])
-    assert "2605.55 CHF" in message.body
+    assert money(Decimal("2605.55"), "CHF") in message.body
     with django_capture_on_commit_callbacks(execute=True):
         services.payment_record(
             invoice=invoice, amount="5.55", paid_on=timezone.localdate(), reference="X", actor=cast.office
         )
     assert "Payment received" in mail.outbox[1].subject
-    assert "2600.00" in mail.outbox[1].body
+    assert "2,600.00" in mail.outbox[1].body
 
 
 def test_credit_note_cancels_the_invoice_with_its_own_number(enrolment_invoice: Invoice, cast: Any) -> None:
