@@ -337,6 +337,11 @@ def compile_catalogues(paths: Iterable[Path] | None = None, force: bool = False)
         if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         catalog = read_catalogue(po)
+        # Babel leaves out untranslated messages, but writes a plural entry without any form as its English:
+        # left out too, so that Django's and allauth's own catalogues still answer for their messages.
+        for message in list(catalog):
+            if message.id and not isinstance(message.id, str) and not any(_strings(message)):
+                catalog.delete(message.id, message.context)
         buffer = io.BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
         mo.write_bytes(buffer.getvalue())

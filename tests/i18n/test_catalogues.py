@@ -337,6 +337,7 @@ def test_compiled_catalogue_is_what_django_translates_with(tmp_path: Path, setti
     template = Catalog()
     template.add("Something went wrong on our side", locations=[("templates/500.html", 5)])
     template.add(("%(n)d case to review", "%(n)d cases to review"), locations=[("iasios/a.py", 1)])
+    template.add(("%(num)d year", "%(num)d years"), locations=[("iasios/a.py", 2)])  # Django's own, untranslated here
     catalog = catalogues.build_catalogue("de", template, None)
     catalog["Something went wrong on our side"].string = "Bei uns ist etwas schiefgegangen"
     catalog["%(n)d case to review"].string = ("%(n)d Fall zu prüfen", "%(n)d Fälle zu prüfen")
@@ -355,6 +356,7 @@ def test_compiled_catalogue_is_what_django_translates_with(tmp_path: Path, setti
         )
         assert translation.ngettext("%(n)d case to review", "%(n)d cases to review", 1) % {"n": 1} == "1 Fall zu prüfen"
         assert translation.gettext("Only fuzzy") == "Only fuzzy"
+        assert translation.ngettext("%(num)d year", "%(num)d years", 2) % {"num": 2} == "2 Jahre"
 
 
 @pytest.mark.parametrize(
