@@ -32,7 +32,7 @@ from iasios.cycles.services import cycle_mark_decided, cycle_reconsider, cycle_r
 from iasios.decisions import notifications
 from iasios.decisions import services as decision_services
 from iasios.decisions.models import AWARDING_OUTCOMES, Appeal, Award, Decision, Outcome, Vote
-from iasios.decisions.tasks import decision_letter_render
+from iasios.decisions.tasks import appeal_letter_render, decision_letter_render
 
 
 @transaction.atomic
@@ -93,4 +93,5 @@ def appeal_decide(*, appeal: Appeal, member: Any, upheld: bool, reasons: str, to
         decision = Decision.objects.select_related("cycle").get(pk=appeal.decision_id)
         cycle_reconsider(cycle=decision.cycle, actor=member, reason=decision_services.set_aside_reason(reasons))
         decision_services.decision_round_open(cycle=decision.cycle)
+    prepare_after_commit(appeal_letter_render.enqueue, str(appeal.pk))
     return appeal

@@ -84,3 +84,40 @@ def test_a_missing_stored_file_is_rendered_on_demand(decision: Any, cast: Any, r
     stored = _stored(decision)
     assert default_storage.exists(stored.storage_key) and hashlib.sha256(content).hexdigest() == stored.sha256
     assert _download(cast.client_for("representative"), decision) == content and renders == ["pdf"]
+
+
+# ----------------------------------------------------------------------------- the appeal's letter
+
+
+@pytest.fixture
+def dismissed(
+    cast: Any, framework: Any, members: list[Any], contract: Any, django_capture_on_commit_callbacks: Any
+) -> Any:
+    """An appeal against an accredited decision, dismissed by a member who took no part, with the
+    after-commit work run (the documents task, immediate in tests)."""
+    from iasios.cycles import committee
+
+    cycle = committee_cycle(cast.facility, framework, cast.representative)
+    decision = decide(cycle, members, Outcome.ACCREDITED, date.today())
+    appeal = services.appeal_lodge(decision=decision, user=cast.representative, grounds="The ratings were misread.")
+    assert not StoredDocument.objects.filter(kind=letters.APPEAL_LETTER, object_id=str(appeal.pk)).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        return committee.appeal_decide(appeal=appeal, member=members[3], upheld=False, reasons="The ratings stand.")
+
+
+def test_deciding_the_appeal_stores_its_letter_and_the_page_stops_saying_being_prepared(
+    dismissed: Any, cast: Any, renders: list[str]
+) -> None:
+    client = cast.client_for("representative")
+    response = client.get(f"/decisions/appeals/{dismissed.pk}/letter.pdf")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert renders == []  # rendered by the task, served from storage
+    stored = StoredDocument.objects.get(kind=letters.APPEAL_LETTER, object_id=str(dismissed.pk))
+    assert hashlib.sha256(content).hexdigest() == stored.sha256
+    page = client.get(f"/decisions/appeals/{dismissed.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Download the letter (PDF)" in html and "The letter is being prepared" not in html
+    stored.delete()  # not stored (yet): the page says so
+    assert "The letter is being prepared" in client.get(f"/decisions/appeals/{dismissed.pk}/").content.decode()
