@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 SETUP_URL_NAME = "mfa_activate_totp"
@@ -67,7 +67,7 @@ SELF_CHECKED_NAMESPACES = frozenset({"api"})
 
 
 # What the office sees next to a person who holds a programme role without a second factor yet.
-NO_MFA_YET = _lazy("No two-factor authentication yet — the role works once it is set up.")
+NO_MFA_YET = gettext_lazy("No two-factor authentication yet — the role works once it is set up.")
 
 
 def needs_mfa_setup(user: object) -> bool:
