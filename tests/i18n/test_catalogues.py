@@ -6,6 +6,7 @@ them from the code (iasios/core/catalogues.py)."""
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from collections import Counter
@@ -190,6 +191,34 @@ def test_every_language_of_the_site_has_a_catalogue() -> None:
 def test_no_template_has_visible_text_unmarked() -> None:
     found = [str(spot) for spot in catalogues.unmarked_template_text()]
     assert not found, f"{len(found)} unmarked texts in templates (mark them, or see ALLOWED_WORDS):" + listing(found)
+
+
+TRANSLATION_FUNCTIONS = {
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def test_python_marks_messages_only_by_names_the_extraction_knows() -> None:
+    """`from django.utils.translation import gettext_lazy as _l` would hide every `_l("…")` from the
+    catalogues: the functions are imported by their own names or as `_`."""
+    found = []
+    for path in catalogues.python_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    name = alias.asname or alias.name
+                    if alias.name in TRANSLATION_FUNCTIONS and name not in catalogues.KEYWORDS:
+                        found.append(f"{path.relative_to(catalogues.base_dir())}:{node.lineno}: {alias.name} as {name}")
+    assert not found, "translation functions under names the extraction does not know:" + listing(found)
 
 
 # --- the checks and the tools themselves --------------------------------------------------------
