@@ -5,6 +5,7 @@ The tags only draw; the bars come from the report model, the same rows as the ta
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,9 +58,16 @@ def clock_rows(rows: Sequence[Any]) -> SafeString:
     """The decision clock table's rows (reports.selectors.progress.ClockRow), in one go: a row per
     application in assessment or with the committee, rendered cell by cell, cost most of the page."""
 
+    written: dict[datetime.date, str] = {}  # each day once: many clocks started on the same day
+
     def since(row: Any) -> str:
         at = row.clock.running_since
-        return date_format(timezone.localtime(at), "SHORT_DATE_FORMAT") if at else "—"
+        if not at:
+            return "—"
+        day = timezone.localtime(at).date()
+        if day not in written:
+            written[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return written[day]
 
     return format_html_join(
         "\n",
