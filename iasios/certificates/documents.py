@@ -37,14 +37,14 @@ def certificate_html(certificate: Certificate) -> str:
     official English name always printed (docs/decisions/0030). The issued facts, and so the
     recorded SHA-256, do not depend on the language."""
     with translation.override("en"):
-        official = {"level": str(seal_level(certificate.level)[0]), "country": str(country_name(certificate.country))}
+        official_seal_name = str(seal_level(certificate.level)[0])
         seal = seal_svg(certificate.level)  # the seal image carries the official name
     with in_facility_language(certificate.award.facility) as language:
         context: dict[str, Any] = {
             "certificate": certificate,
             "country": country_name(certificate.country),
             "level_label": seal_level(certificate.level)[0],
-            "official": official,
+            "official_seal_name": official_seal_name,
             "bilingual": language != "en",
             "qr": qr_png_data_uri(certificate.verify_url),
             "seal": seal,
