@@ -217,3 +217,17 @@ def test_no_english_on_the_key_pages_of_each_role(
             context.close()
     report = "\n".join(f"{where}: {', '.join(repr(p) for p in found[:15])}" for where, found in leaks.items())
     assert not leaks, f"English on the {language} pages:\n{report}"
+
+
+def test_the_switcher_works_on_a_phone_without_javascript(new_page: Any) -> None:
+    page = new_page(java_script_enabled=False)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(reverse("registry:list"))
+    switcher = page.locator("header form.lang-switch")
+    expect(switcher.locator("select")).to_be_visible()
+    expect(switcher.get_by_role("button", name="Change language")).to_be_visible()
+    box = switcher.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    switch_language(page, "zh-hans")
+    assert page.url.endswith(reverse("registry:list"))
+    expect(page.locator("header form.lang-switch select option[selected]")).to_have_attribute("lang", "zh-Hans")

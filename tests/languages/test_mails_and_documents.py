@@ -157,3 +157,16 @@ def test_the_certificate_is_in_the_facilitys_language_with_the_english_beneath(
     assert f'<p class="official" lang="en">{official}</p>' in german
     # Language is presentation: the issued facts and their SHA-256 do not change.
     assert certificate.issued_data_sha256() == hash_before == certificate.data_sha256
+
+
+def test_a_password_reset_asked_from_an_english_page_reaches_a_german_user_in_german() -> None:
+    """allauth's own mail through the adapter, with allauth's own German catalogue."""
+    factories.make_user("greta@example.org", language="de")
+    client = Client()
+    response = client.post(
+        reverse("account_reset_password"), {"email": "greta@example.org"}, headers={"accept-language": "en"}
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["greta@example.org"]
+    assert message.subject.endswith("E-Mail zum Zurücksetzen des Passworts")
