@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.test import Client
 from iasios.api.language import accept_language
 from iasios.api.services import token_create
 from tests import factories
+from tests.billing.conftest import programme, set_facility_state  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,22 @@ def test_neither_the_cookie_nor_the_profile_choose_the_apis_language(fake_catalo
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": "Nicht gefunden.", "fields": []}
     assert client.get("/api/v1/no-such-thing").json()["error"]["message"] == "Not found."
+
+
+def test_labels_follow_accept_language_and_codes_stay(
+    fake_catalogue: CatalogueMaker,
+    cast: Any,
+    programme: Any,  # noqa: F811
+) -> None:
+    from iasios.billing import services as billing
+
+    fake_catalogue("de", {"Issued": "Ausgestellt"})
+    facility = set_facility_state(cast.facility, "awaiting_payment")
+    invoice = billing.invoice_issue_enrolment(facility=facility, actor=cast.office)
+    _token, raw = token_create(user=cast.representative, name="test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    german = client.get(f"/api/v1/billing/invoices/{invoice.pk}", headers={"accept-language": "de"}).json()
+    english = client.get(f"/api/v1/billing/invoices/{invoice.pk}").json()
+    assert german["status"] == english["status"] == "issued"
+    assert german["display_status"] == "Ausgestellt"
+    assert english["display_status"] == "Issued"
