@@ -55,7 +55,7 @@ INVOICE_LIFECYCLE: StateMachine[Invoice] = StateMachine(
             InvoiceStatus.PAID,
             who=_office_or_system,
             guard=_covered,
-            label=str(_("Settle")),
+            label=_("Settle"),
         ),
         Transition(
             "invoice_cancelled",
@@ -64,7 +64,7 @@ INVOICE_LIFECYCLE: StateMachine[Invoice] = StateMachine(
             who=_office_or_system,
             guard=_nothing_paid,
             needs_reason=True,
-            label=str(_("Cancel by credit note")),
+            label=_("Cancel by credit note"),
         ),
     ],
 )
@@ -84,14 +84,14 @@ CONSULTATION_LIFECYCLE: StateMachine[Consultation] = StateMachine(
             {ConsultationStatus.REQUESTED, ConsultationStatus.SCHEDULED},
             ConsultationStatus.SCHEDULED,
             who=_office_or_system,
-            label=str(_("Schedule")),
+            label=_("Schedule"),
         ),
         Transition(
             "consultation_invoiced",
             {ConsultationStatus.SCHEDULED},
             ConsultationStatus.INVOICED,
             who=_office_or_system,
-            label=str(_("Invoice")),
+            label=_("Invoice"),
         ),
         Transition(
             "consultation_cancelled",
@@ -99,7 +99,7 @@ CONSULTATION_LIFECYCLE: StateMachine[Consultation] = StateMachine(
             ConsultationStatus.CANCELLED,
             who=_office_or_facility_manager,
             needs_reason=True,
-            label=str(_("Cancel")),
+            label=_("Cancel"),
         ),
     ],
 )

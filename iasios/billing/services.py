@@ -48,6 +48,7 @@ from iasios.core.events import record_event
 from iasios.core.models import Event
 from iasios.core.numbering import next_number
 from iasios.core.refusals import Invalid, NotPermitted
+from iasios.core.templatetags.ui import in_sentence
 from iasios.facilities import services as facility_services
 from iasios.facilities.access import is_office
 from iasios.facilities.models import Facility, FacilityStatus
@@ -338,7 +339,7 @@ def payment_record(*, invoice: Invoice, amount: Any, paid_on: date, reference: s
         if not may_record_payment(actor, locked):
             raise Invalid(
                 _("Invoice %(number)s is %(status)s: no payment can be recorded on it.")
-                % {"number": locked.number, "status": locked.get_status_display().lower()},
+                % {"number": locked.number, "status": in_sentence(locked.get_status_display())},
                 field="invoice",
             )
         if paid_on < locked.issued_on:

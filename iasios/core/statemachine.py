@@ -73,6 +73,11 @@ class StateMachine(Generic[M]):
     def state_of(self, obj: M) -> str:
         return str(getattr(obj, self.field))
 
+    def state_label(self, obj: M) -> str:
+        """The state as people read it (the choice's label, in the active language)."""
+        display = getattr(obj, f"get_{self.field}_display", None)
+        return str(display()) if callable(display) else self.state_of(obj)
+
     def available(self, obj: M, user: Any) -> list[Transition]:
         """Transitions the user may take now (guards included), for buttons on pages."""
         state = self.state_of(obj)
@@ -107,7 +112,7 @@ class StateMachine(Generic[M]):
             if state not in transition.sources:
                 raise TransitionNotAllowed(
                     _("“%(action)s” is not possible from the state “%(state)s”.")
-                    % {"action": transition.label or transition.name, "state": state}
+                    % {"action": transition.label or transition.name, "state": self.state_label(locked)}
                 )
             if not transition.who(actor, locked):
                 raise NotPermitted(_("You may not do this."))

@@ -78,7 +78,7 @@ def _check_may(name: str, cycle: Cycle, user: Any) -> None:
     if current.status not in transition.sources:
         raise TransitionNotAllowed(
             _("“%(action)s” is not possible from the state “%(state)s”.")
-            % {"action": transition.label or transition.name, "state": current.status}
+            % {"action": transition.label or transition.name, "state": current.get_status_display()}
         )
     if not transition.who(user, current):
         raise NotPermitted(_("You may not do this."))

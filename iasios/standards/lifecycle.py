@@ -36,14 +36,14 @@ FRAMEWORK_LIFECYCLE: StateMachine[FrameworkVersion] = StateMachine(
             {FrameworkStatus.DRAFT, FrameworkStatus.SUPERSEDED},
             FrameworkStatus.CURRENT,
             who=may_manage_frameworks,
-            label=str(_("Make current")),
+            label=_("Make current"),
         ),
         Transition(
             "supersede",
             {FrameworkStatus.CURRENT},
             FrameworkStatus.SUPERSEDED,
             who=may_manage_frameworks,
-            label=str(_("Supersede")),
+            label=_("Supersede"),
         ),
     ],
 )
