@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from iasios.accounts.roles import FacilityRoleName
 from iasios.applications.models import (
@@ -156,7 +157,7 @@ def application_blockers(cycle: Cycle) -> list[Blocker]:
                         "The resubmission window closed on %(date)s. The decision stands; "
                         "ask the programme office about the way forward."
                     )
-                    % {"date": date_format(timezone.localtime(current.due_at), "j F Y")}
+                    % {"date": date_format(timezone.localtime(current.due_at), "DATE_FORMAT")}
                 )
             )
     if cycle.facility.status != FacilityStatus.ENROLLED:
@@ -184,7 +185,11 @@ def application_blockers(cycle: Cycle) -> list[Blocker]:
     if unconfirmed:
         blockers.append(
             Blocker(
-                _("%(n)s carried-over core answers still to confirm or change: %(refs)s.")
+                ngettext(
+                    "%(n)s carried-over core answer still to confirm or change: %(refs)s.",
+                    "%(n)s carried-over core answers still to confirm or change: %(refs)s.",
+                    len(unconfirmed),
+                )
                 % {"n": len(unconfirmed), "refs": ", ".join(a.requirement.reference for a in unconfirmed)},
                 answer_url(unconfirmed[0]),
             )
@@ -435,7 +440,7 @@ def cycle_next_step(cycle: Cycle) -> NextStep:
     if status == CycleStatus.RETURNED:
         event = last_return_reason(cycle)
         reason = event.reason if event else ""
-        when = date_format(timezone.localtime(event.created_at), "j F Y") if event else ""
+        when = date_format(timezone.localtime(event.created_at), "DATE_FORMAT") if event else ""
         return NextStep(
             _("Returned by the office on %(date)s: fix what they list, then submit again.") % {"date": when},
             reason,
@@ -454,7 +459,7 @@ def cycle_next_step(cycle: Cycle) -> NextStep:
         current = current_amendment(cycle)
         items = list(current.items.all()) if current else []
         due = current.due_at if current else None
-        when = date_format(timezone.localtime(due), "j F Y") if due else ""
+        when = date_format(timezone.localtime(due), "DATE_FORMAT") if due else ""
         overdue = bool(due and due < timezone.now())
         if overdue:
             return NextStep(
@@ -465,7 +470,12 @@ def cycle_next_step(cycle: Cycle) -> NextStep:
                 due,
             )
         return NextStep(
-            _("Amend these %(n)s requirements by %(date)s, then submit again.") % {"n": len(items), "date": when},
+            ngettext(
+                "Amend this requirement by %(date)s, then submit again.",
+                "Amend these %(n)s requirements by %(date)s, then submit again.",
+                len(items),
+            )
+            % {"n": len(items), "date": when},
             _("Everything else is carried over from the decided application as it was."),
             "warn",
             items,

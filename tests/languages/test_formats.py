@@ -73,14 +73,20 @@ def test_the_check_finds_a_hand_made_date(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_no_python_formats_a_date_for_people_by_hand() -> None:
-    """strftime and month names in f-strings are for people: date_format() instead. ISO dates
-    (file names, stored data) stay: they are for machines."""
+    """strftime, month names in f-strings and date_format() with a hand-made pattern: people
+    read these, so date_format() with a named format instead. ISO dates (file names, stored
+    data) stay: they are for machines."""
     offenders = []
     for path in sorted(CODE.rglob("*.py")):
         if "migrations" in path.parts:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if ".strftime(" in line or re.search(r"\{[^{}]*:%[^{}]*%[bBaAp][^{}]*\}", line):
+            pattern = re.search(r"(?:date|time)_format\(.*?,\s*[\"']([^\"']+)[\"']\s*\)", line)
+            if (
+                ".strftime(" in line
+                or re.search(r"\{[^{}]*:%[^{}]*%[bBaAp][^{}]*\}", line)
+                or (pattern and pattern.group(1) not in NAMED)
+            ):
                 offenders.append(f"{path.relative_to(CODE)}:{number}: {line.strip()}")
     assert offenders == []
 
