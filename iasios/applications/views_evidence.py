@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from iasios.applications import selectors, services
@@ -81,13 +82,22 @@ def _library(request: HttpRequest, facility_id: Any, limiter: Any) -> HttpRespon
             if created and not refused and not form.errors:
                 messages.success(
                     request,
-                    _("%(n)s document(s) added to the library.") % {"n": len(created)},
+                    ngettext(
+                        "%(n)s document added to the library.", "%(n)s documents added to the library.", len(created)
+                    )
+                    % {"n": len(created)},
                 )
                 return redirect("applications:library", facility.pk)
             for message in refused:
                 form.add_error("files", message)
             if created:
-                messages.success(request, _("%(n)s document(s) added to the library.") % {"n": len(created)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s document added to the library.", "%(n)s documents added to the library.", len(created)
+                    )
+                    % {"n": len(created)},
+                )
         else:
             for message in refused:
                 form.add_error("files", message)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 ACCREDITED = "accredited"
 CENTRE_OF_EXCELLENCE = "centre_of_excellence"
@@ -84,10 +85,17 @@ def propose_outcome(
             reasons.append(_("not every extended requirement met: no centre of excellence"))
         return RuleResult(ACCREDITED, flagged, tuple(reasons))
     if core_not_met:
-        return RuleResult(NOT_ACCREDITED, flagged, (_("%(n)d core requirement(s) not met") % {"n": len(core_not_met)},))
+        return RuleResult(
+            NOT_ACCREDITED,
+            flagged,
+            (
+                ngettext("%(n)d core requirement not met", "%(n)d core requirements not met", len(core_not_met))
+                % {"n": len(core_not_met)},
+            ),
+        )
     reasons = []
     if not core_met:
-        reasons.append(_("core requirement(s) only partly met"))
+        reasons.append(_("core requirements only partly met"))
     if not case_review_complete:
         reasons.append(_("case review incomplete"))
     return RuleResult(AREAS_TO_AMEND, flagged, tuple(reasons))

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from iasios.accounts.roles import FACILITY_EDITOR_ROLES, ProgrammeRoleName
 from iasios.applications import services as application_services
@@ -177,7 +178,12 @@ def assignment_create(*, cycle: Cycle, assessor: Any, actor: Any) -> Assignment:
         limit = selectors.assessors_per_cycle(locked)
         if active.count() >= limit:
             raise TransitionNotAllowed(
-                _("This application already has %(n)d assessors; withdraw one first.") % {"n": limit}
+                ngettext(
+                    "This application already has %(n)d assessor; withdraw them first.",
+                    "This application already has %(n)d assessors; withdraw one first.",
+                    limit,
+                )
+                % {"n": limit}
             )
         if active.filter(assessor=assessor).exists():
             raise Invalid(_("%(name)s is already assigned.") % {"name": assessor}, field="assessor")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from iasios.accounts.roles import FACILITY_MANAGER_ROLES
 from iasios.billing.models import Consultation, ConsultationStatus, Invoice, InvoiceStatus
@@ -91,7 +92,7 @@ CONSULTATION_LIFECYCLE: StateMachine[Consultation] = StateMachine(
             {ConsultationStatus.SCHEDULED},
             ConsultationStatus.INVOICED,
             who=_office_or_system,
-            label=_("Invoice"),
+            label=pgettext_lazy("action", "Invoice"),
         ),
         Transition(
             "consultation_cancelled",

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from iasios.applications.access import can_edit_case_review
 from iasios.applications.models import FULLY_EDITABLE_CYCLE_STATES, Cycle, CycleStatus
@@ -144,9 +145,12 @@ def procedure_log_upload(
         if not result_errors and reviews and not discard_reviews:
             # Checked after the file, so that a bad file gets its row report first.
             raise CaseReviewConflict(
-                _(
+                ngettext(
+                    "%(n)d case already has a review. Uploading a new log discards the sample and "
+                    "every review: confirm that you want this.",
                     "%(n)d cases already have a review. Uploading a new log discards the sample and "
-                    "every review: confirm that you want this."
+                    "every review: confirm that you want this.",
+                    reviews,
                 )
                 % {"n": reviews}
             )

@@ -19,7 +19,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from iasios.core.models import Event
@@ -185,7 +184,10 @@ def event_words(event: Event, count: int = 1) -> str:
     else:
         words = state or humanise(event.action)
     if count > 1:
-        return _("%(words)s (%(count)d times)") % {"words": words, "count": count}
+        return ngettext("%(words)s (%(count)d time)", "%(words)s (%(count)d times)", count) % {
+            "words": words,
+            "count": count,
+        }
     return words
 
 

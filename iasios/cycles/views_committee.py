@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iasios.accounts.access import programme_role_required
@@ -142,7 +143,11 @@ def reconcile(request: HttpRequest, cycle_id: Any) -> HttpResponse:
         }
         with refusal_on(refusals):
             saved = assessment_services.consolidated_ratings_record(cycle=cycle, actor=request.user, ratings=values)
-            messages.success(request, _("%(n)d consolidated rating(s) recorded.") % {"n": len(saved)})
+            messages.success(
+                request,
+                ngettext("%(n)d consolidated rating recorded.", "%(n)d consolidated ratings recorded.", len(saved))
+                % {"n": len(saved)},
+            )
             return redirect("office_assessment:reconcile", cycle.pk)
         status = 400
     recon = assessment_selectors.reconciliation(cycle)

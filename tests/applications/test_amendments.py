@@ -223,7 +223,7 @@ def test_standard_page_shows_reopened_and_carried_over(amending: tuple[Cycle, An
     if kept.requirement.standard_id == reopened.requirement.standard_id:
         assert f'action="{reverse("applications:answer", args=[cycle.pk, kept.pk])}"' not in page
     workspace = client.get(reverse("applications:workspace", args=[cycle.pk])).text
-    assert "Amend these 1 requirements by" in workspace
+    assert "Amend this requirement by" in workspace
     assert reopened.requirement.reference in workspace
 
 
