@@ -7,9 +7,9 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test lint typecheck bench load drill browser fonts assets migrate demo clean
+.PHONY: setup run test lint typecheck bench load drill browser fonts assets catalogues messages migrate demo clean
 
-setup: $(VENV)/.installed node_modules/.installed fonts assets migrate
+setup: $(VENV)/.installed node_modules/.installed fonts assets catalogues migrate
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
