@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from iasios.core.statemachine import StateMachine, Transition, system_only
 from iasios.decisions.access import can_hear_appeal, can_manage_award
@@ -54,7 +55,11 @@ DECISION_LIFECYCLE: StateMachine[Decision] = StateMachine(
             "take", {DecisionStatus.VOTING}, DecisionStatus.DECIDED, who=system_only, label=_("take the decision")
         ),
         Transition(
-            "set_aside", {DecisionStatus.DECIDED}, DecisionStatus.SET_ASIDE, who=system_only, label=_("set aside")
+            "set_aside",
+            {DecisionStatus.DECIDED},
+            DecisionStatus.SET_ASIDE,
+            who=system_only,
+            label=pgettext_lazy("action", "set aside"),
         ),
     ],
 )
