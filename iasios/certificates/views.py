@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,7 @@ from iasios.certificates.models import Certificate
 from iasios.core.documents import document_response
 from iasios.decisions import selectors as decision_selectors
 from iasios.decisions.access import get_visible_award_or_404
-from iasios.decisions.models import CURRENT_AWARD_STATES, AwardStatus
+from iasios.decisions.models import CURRENT_AWARD_STATES, AwardLevel, AwardStatus
 from iasios.decisions.seals import SEAL_LEVEL_NAMES
 from iasios.facilities.countries import country_name
 
@@ -38,10 +39,17 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         "statuses": AwardStatus,
         "next_award": decision_selectors.next_award(award.facility) if award.status in CURRENT_AWARD_STATES else None,
         "current_award": current,
+        # The certificate prints the seal's official English name: shown too, to compare with it.
+        "official_level": _official_level(award.level),
     }
     response = render(request, "certificates/verify.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _official_level(level: str) -> str:
+    with translation.override("en"):
+        return str(AwardLevel(level).label)
 
 
 @login_required

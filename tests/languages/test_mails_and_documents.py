@@ -170,3 +170,15 @@ def test_a_password_reset_asked_from_an_english_page_reaches_a_german_user_in_ge
     (message,) = mail.outbox
     assert message.to == ["greta@example.org"]
     assert message.subject.endswith("E-Mail zum Zurücksetzen des Passworts")
+
+
+def test_the_verification_page_names_the_official_seal_beneath_the_translated_one(
+    award: Any, fake_catalogue: CatalogueMaker
+) -> None:
+    fake_catalogue("de", {"Accredited Centre": "Akkreditiertes Zentrum", "Centre of Excellence": "Exzellenzzentrum"})
+    url = award.certificate.verify_path
+    official = {"accredited": "Accredited Centre", "centre_of_excellence": "Centre of Excellence"}[award.level]
+    german = Client().get(url, headers={"accept-language": "de"}).content.decode()
+    assert f'<br><span class="muted" lang="en">{official}</span>' in german
+    english = Client().get(url, headers={"accept-language": "en"}).content.decode()
+    assert 'class="muted" lang="en"' not in english
