@@ -61,6 +61,8 @@ def listing(found: list[str]) -> str:
 _PERCENT = re.compile(r"%(?:\((?P<name>\w+)\))?[#0+-]*(?:\d+|\*)?(?:\.\d+)?(?P<type>[diouxXeEfFgGcrs%])")
 _BRACE = re.compile(r"(?<!\{)\{(?P<field>[\w.\[\]]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 _NUMERIC = set("diouxXeEfFgG")
+# The count of {% blocktranslate count counter=… %} and of ngettext calls, formatted as text.
+_COUNT_NAMES = {"%(counter)s", "%(count)s", "%(n)s", "%(num)s"}
 
 
 def placeholders(text: str) -> tuple[Counter[str], list[str]]:
@@ -84,7 +86,7 @@ def placeholders(text: str) -> tuple[Counter[str], list[str]]:
 
 def is_count(placeholder: str) -> bool:
     """A placeholder that can carry the count of a plural message: a number, or a braced field."""
-    return placeholder[-1] in _NUMERIC or placeholder.startswith("{")
+    return placeholder[-1] in _NUMERIC or placeholder.startswith("{") or placeholder in _COUNT_NAMES
 
 
 def placeholder_problem(original: str, translation: str, may_drop_count: bool = False) -> str | None:
