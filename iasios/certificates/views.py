@@ -76,7 +76,11 @@ def seal(request: HttpRequest, level: str) -> HttpResponse:
     """The generic seal of a level: no facility data, so public."""
     if level not in SEAL_LEVEL_NAMES:
         raise Http404
-    return _svg(seal_svg(level), f"seal-{level}.svg", private=False)
+    # A seal image carries the official English name, whatever the page's language: it is the
+    # mark itself, and caches keep it without asking which language (decision 0030).
+    with translation.override("en"):
+        content = seal_svg(level)
+    return _svg(content, f"seal-{level}.svg", private=False)
 
 
 @login_required
@@ -84,5 +88,6 @@ def seal(request: HttpRequest, level: str) -> HttpResponse:
 def award_seal(request: HttpRequest, award_id: uuid.UUID) -> HttpResponse:
     """The seal with the facility's name and the end of the term, for the facility's own use."""
     award = get_visible_award_or_404(request.user, award_id)
-    content = seal_svg(award.level, facility_name=award.facility.name, valid_until=award.valid_until.isoformat())
+    with translation.override("en"):  # the official English name, as on every seal image
+        content = seal_svg(award.level, facility_name=award.facility.name, valid_until=award.valid_until.isoformat())
     return _svg(content, f"seal-{award.level}-{award.valid_until}.svg", private=True)

@@ -182,3 +182,10 @@ def test_the_verification_page_names_the_official_seal_beneath_the_translated_on
     assert f'<br><span class="muted" lang="en">{official}</span>' in german
     english = Client().get(url, headers={"accept-language": "en"}).content.decode()
     assert 'class="muted" lang="en"' not in english
+
+
+def test_a_seal_image_carries_the_official_english_name_in_any_language(fake_catalogue: CatalogueMaker) -> None:
+    fake_catalogue("de", {"Accredited Centre": "Akkreditiertes Zentrum"})
+    german_page = Client().get(reverse("certificates:seal", args=["accredited"]), headers={"accept-language": "de"})
+    body = german_page.content.decode()
+    assert "Accredited" in body and "Akkreditiertes" not in body
