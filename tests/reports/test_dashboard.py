@@ -93,7 +93,7 @@ class TestDecisionClock:
         report = progress.clock_section(now=NOW)
 
         assert [r.clock.days for r in report.rows] == [100, 70, 30, None]
-        assert report.rows[0].clock.cycle.pk == late.pk
+        assert report.rows[0].clock.cycle_id == late.pk
         assert report.rows[-1].clock.paused
         assert (report.before_target, report.within_target, report.past_target, report.paused) == (1, 1, 1, 1)
         assert (report.target_min_weeks, report.target_max_weeks) == (8, 12)

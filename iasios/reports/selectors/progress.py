@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from iasios.applications.models import Cycle, CycleStatus
-from iasios.assessment.selectors import CLOCK_STATES, DecisionClock, decision_clocks
+from iasios.assessment.selectors import ClockReading, clock_readings
 from iasios.core.models import Event
 from iasios.core.rows import row_url
 from iasios.reports.charts import Bar, Marker
@@ -125,7 +125,7 @@ CLOCK_BANDS = {
 
 @dataclass(frozen=True)
 class ClockRow:
-    clock: DecisionClock
+    clock: ClockReading
     facility: str
     state_label: str
     url: str
@@ -202,13 +202,13 @@ class ClockSection:
         ]
 
 
-def _clock_badges() -> Callable[[DecisionClock], SafeString]:
+def _clock_badges() -> Callable[[ClockReading], SafeString]:
     """The clock in words, as the assessment pages print it, rendered once per distinct reading:
     the words depend only on the open requests, the days and the target, which a long table repeats."""
     template = get_template("assessment/_clock.html")
     rendered: dict[tuple[Any, ...], SafeString] = {}  # the template escapes: its output is safe
 
-    def badge(clock: DecisionClock) -> SafeString:
+    def badge(clock: ClockReading) -> SafeString:
         key = (clock.open_requests, clock.days, clock.target_min_weeks, clock.target_max_weeks)
         if key not in rendered:
             rendered[key] = SafeString(template.render({"clock": clock}))
@@ -219,25 +219,24 @@ def _clock_badges() -> Callable[[DecisionClock], SafeString]:
 
 def clock_section(*, now: datetime.datetime) -> ClockSection:
     """The assessment app's decision clocks (one source of the clock rule), longest first."""
-    # Only what the rows show: the cycle rows are read by the hundred.
-    clocks = decision_clocks(
-        Cycle.objects.filter(status__in=CLOCK_STATES).only("id", "status", "framework_id", "facility__name"), now=now
-    )
+    # Only what the rows show, as values: the cycles are read by the hundred, and building a model
+    # instance per cycle (and its facility) cost more than the clock itself.
+    clocks = clock_readings(fields=("status", "facility__name"), now=now)
     cycle_url = row_url("office_assessment:cycle")
     state_labels = {state.value: str(state.label) for state in CycleStatus}
     badge = _clock_badges()
     rows = [
         ClockRow(
             clock=c,
-            facility=c.cycle.facility.name,
-            state_label=state_labels[c.cycle.status],
-            url=cycle_url(c.cycle.pk),
+            facility=cycle["facility__name"],
+            state_label=state_labels[cycle["status"]],
+            url=cycle_url(c.cycle_id),
             badge=badge(c),
         )
-        for c in clocks
+        for c, cycle in clocks
     ]
     rows.sort(key=lambda r: (r.clock.paused, r.clock.days is None, -(r.clock.days or 0), r.facility.casefold()))
-    targets = {(c.target_min_weeks, c.target_max_weeks) for c in clocks}
+    targets = {(c.target_min_weeks, c.target_max_weeks) for c, _cycle in clocks}
     if not targets:
         framework = current_framework()
         if framework is not None:
