@@ -5,19 +5,23 @@ The tags only draw; the bars come from the report model, the same rows as the ta
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Sequence
+import html
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from iasios.reports import charts
 
 register = template.Library()
+
+
+def escape(text: Any) -> str:
+    return html.escape(str(text))  # django.utils.html.escape's text, without its wrapping
 
 
 @register.simple_tag
@@ -56,24 +60,32 @@ def days(value: Any) -> str:
 @register.simple_tag
 def clock_rows(rows: Sequence[Any]) -> SafeString:
     """The decision clock table's rows (reports.selectors.progress.ClockRow), in one go: a row per
-    application in assessment or with the committee, rendered cell by cell, cost most of the page."""
+    application in assessment or with the committee, rendered cell by cell, cost most of the page.
+    Each text is escaped here (the words of the clock, `badge`, come escaped from their template);
+    what many rows share (a start day, a state, a target) is written once."""
 
-    written: dict[datetime.date, str] = {}  # each day once: many clocks started on the same day
+    written: dict[Any, str] = {}  # each day, state and target once: many rows share them
+
+    def once(key: Any, write: Callable[[], str]) -> str:
+        if key not in written:
+            written[key] = write()
+        return written[key]
 
     def since(row: Any) -> str:
         at = row.clock.running_since
         if not at:
             return "—"
         day = timezone.localtime(at).date()
-        if day not in written:
-            written[day] = date_format(day, "SHORT_DATE_FORMAT")
-        return written[day]
+        return once(day, lambda: escape(date_format(day, "SHORT_DATE_FORMAT")))
 
-    return format_html_join(
-        "\n",
-        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td class="num">{}–{}</td></tr>',
-        (
-            (r.url, r.facility, r.state_label, since(r), r.badge, r.clock.target_min_weeks, r.clock.target_max_weeks)
-            for r in rows
-        ),
-    )
+    lines = []
+    for r in rows:
+        clock = r.clock
+        target = (clock.target_min_weeks, clock.target_max_weeks)
+        lines.append(
+            f'<tr><th scope="row"><a href="{escape(r.url)}">{escape(r.facility)}</a></th>'
+            f"<td>{once(('state', r.state_label), lambda r=r: escape(r.state_label))}</td>"
+            f"<td>{since(r)}</td><td>{conditional_escape(r.badge)}</td>"
+            f'<td class="num">{once(target, lambda t=target: escape(f"{t[0]}–{t[1]}"))}</td></tr>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 -- every text above is escaped
