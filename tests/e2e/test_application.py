@@ -147,7 +147,7 @@ def test_contributor_prepares_and_the_representative_submits_the_dossier(
     field(page, "Description").fill("Letter of appointment signed by the medical director.")
     field(page, "Takes effect on").fill((timezone.localdate() - timedelta(days=400)).isoformat())
     page.get_by_role("button", name="Add to the library").click()
-    expect(page.get_by_text("1 document(s) added to the library.")).to_be_visible()
+    expect(page.get_by_text("1 document added to the library.")).to_be_visible()
     expect(page.get_by_role("link", name="Appointment of the clinical lead")).to_be_visible()
     expect(page.get_by_role("link", name="clinical-lead-appointment.pdf")).to_be_visible()
     revision = EvidenceRevision.objects.get(document__facility=facility)

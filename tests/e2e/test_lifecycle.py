@@ -320,7 +320,7 @@ def test_submitted_dossier_to_award_certificate_registry_and_suspension(
     disputed.select_option(label="Met")
     page.locator(f"#note_{extended.pk}").fill("Repeated audit seen at the remote meeting.")
     page.get_by_role("button", name="Record the consolidated ratings").click()
-    expect(page.get_by_text(f"{len(requirements)} consolidated rating(s) recorded.")).to_be_visible()
+    expect(page.get_by_text(f"{len(requirements)} consolidated ratings recorded.")).to_be_visible()
     assert ConsolidatedRating.objects.filter(cycle=cycle, rating="met").count() == len(requirements)
     recommendation = page.locator("section.recommendation")
     expect(recommendation.locator("strong.outcome")).to_have_text("Accredited")
