@@ -33,6 +33,7 @@ from iasios.facilities.lifecycle import FACILITY_LIFECYCLE
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.facilities.tables import facility_table
 from iasios.facilities.views import team_context
+from iasios.standards.selectors import current_framework
 
 office_only = programme_role_required(ProgrammeRoleName.OFFICE, ProgrammeRoleName.ADMINISTRATOR)
 PAGE_SIZE = 25
@@ -73,6 +74,8 @@ def _detail_context(request: HttpRequest, facility: Facility, **forms: Any) -> d
     return {
         "facility": facility,
         "volumes": list(facility.volumes.all()),
+        # The categories' labels in the reader's language (the stored label is the English of then).
+        "framework": current_framework(),
         "volume_total": sum(v.yearly_volume for v in facility.volumes.all()),
         **team_context(request.user, facility),
         "invoices": mark_payable(request.user, billing_selectors.invoices_for_facility(facility)),

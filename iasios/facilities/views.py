@@ -235,6 +235,8 @@ def dashboard_context(request: HttpRequest, facility: Facility) -> dict[str, Any
         "has_decision": any(part.context.get("has_decision") for part in parts),
         "events": timeline(facility)[:50],
         "volumes": list(facility.volumes.all()),
+        # The categories' labels in the reader's language (the stored label is the English of then).
+        "framework": current_framework(),
     }
 
 

@@ -67,3 +67,25 @@ def test_the_workspace_in_german(cycle: Cycle, enrolled: Any, german: FrameworkV
     assert "1. Organisation und Leitung des IO-Dienstes" in html
     assert "badge-original" in html  # standard 2's title is not translated
     assert queries == english_queries
+
+
+def test_the_facility_page_names_the_volume_categories_in_german(
+    enrolled: Any,  # noqa: F811
+    german: FrameworkVersion,
+) -> None:
+    from iasios.facilities.models import FacilityVolume
+
+    FacilityVolume.objects.create(facility=enrolled.facility, category="ablation", label="Ablation", yearly_volume=40)
+    FacilityVolume.objects.create(
+        facility=enrolled.facility, category="pain-management", label="Pain management", yearly_volume=12
+    )
+    client = enrolled.client_for("contributor")
+    url = reverse("facilities:dashboard", args=[enrolled.facility.pk])
+    english_html, _ = _get(client, enrolled.contributor, url, "en")
+    assert "<dt>Pain management</dt>" in english_html
+    html, _ = _get(client, enrolled.contributor, url, "de")
+    # The fixture translates "ablation"; "pain-management" is not in it: English, marked.
+    translated = FrameworkVersion.objects.get(pk=german.pk).procedure_category_label("ablation", "de")
+    assert translated != "Ablation"
+    assert f"<dt>{translated}</dt>" in html
+    assert '<span lang="en">Pain management</span>' in html
