@@ -100,6 +100,49 @@ class TestDecisionClock:
         assert [m.value for m in report.markers] == [8, 12]
         assert [bar.tone for bar in report.bars] == ["bad", "warn", "ok", "muted"]
 
+    def test_the_readings_for_the_dashboard_are_the_assessment_pages_clocks(self, framework: Any) -> None:
+        from iasios.assessment.selectors import clock_readings, decision_clocks
+
+        for days in (3, 30, 70, 100):
+            self._in_assessment(framework, days)
+        paused = self._in_assessment(framework, 200)
+        b.evidence_request(paused, b.assignment(paused, b.assessor("Paula Paused"), "accepted"), due_on=TODAY)
+        b.cycle(factories.make_facility(), framework, "with_committee")  # no evidence in: not started
+
+        full = {c.cycle.pk: c for c in decision_clocks(now=NOW)}
+        light = {c.cycle_id: (c, cycle) for c, cycle in clock_readings(fields=("status",), now=NOW)}
+
+        assert full.keys() == light.keys() and len(full) == 6
+        for pk, clock in full.items():
+            reading, cycle = light[pk]
+            assert (reading.running_since, reading.open_requests, reading.days, reading.phase, reading.colour) == (
+                clock.running_since,
+                clock.open_requests,
+                clock.days,
+                clock.phase,
+                clock.colour,
+            )
+            assert cycle == {"status": clock.cycle.status}
+
+    def test_the_dashboard_lists_the_longest_clocks_and_links_to_all(self, cast: Any, framework: Any) -> None:
+        shown = progress.CLOCK_ROWS_SHOWN
+        for n in range(shown + 2):
+            self._in_assessment(framework, 10 + n)
+        paused = self._in_assessment(framework, 300)
+        b.evidence_request(paused, b.assignment(paused, b.assessor("Paula Paused"), "accepted"), due_on=TODAY)
+
+        report = progress.clock_section(now=NOW)
+        assert len(report.rows) == shown + 3 and report.hidden == 3
+        assert [r.clock.days for r in report.shown] == list(range(10 + shown + 1, 11, -1))
+        assert len(report.bars) == shown
+        assert (report.before_target, report.paused) == (shown + 2, 1)  # the counts cover every clock
+
+        html = cast.client_for("office").get(reverse("office_reports:dashboard")).content.decode()
+        table = html[html.index('<table id="clock-table"') :].split("</table>")[0]
+        assert len(re.findall(r'<tr><th scope="row">', table)) == shown
+        assert f"The {shown} longest of {shown + 3} clocks." in html
+        assert f'<a href="{reverse("office_assessment:cycles")}">Every decision clock</a>' in html
+
 
 class TestOverdue:
     def test_open_requests_and_actions_past_their_due_date_only(self, framework: Any) -> None:

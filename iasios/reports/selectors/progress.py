@@ -148,9 +148,14 @@ class ClockRow:
         return CLOCK_BANDS.get(self.clock.colour, "muted")
 
 
+# The dashboard draws and lists the longest clocks only; every clock is on the office's list of
+# applications in assessment (assessment's office cycles page), and the counts cover them all.
+CLOCK_ROWS_SHOWN = 20
+
+
 @dataclass(frozen=True)
 class ClockSection:
-    rows: list[ClockRow]
+    rows: list[ClockRow]  # every clock, running ones first, longest first
     target_min_weeks: int | None
     target_max_weeks: int | None
     # False when the applications run under framework versions with different targets: then
@@ -181,6 +186,15 @@ class ClockSection:
         return sum(1 for r in self.rows if not r.clock.paused and r.clock.days is None)
 
     @property
+    def shown(self) -> list[ClockRow]:
+        """The clocks drawn and listed on the dashboard: the longest ones."""
+        return self.rows[:CLOCK_ROWS_SHOWN]
+
+    @property
+    def hidden(self) -> int:
+        return max(0, len(self.rows) - CLOCK_ROWS_SHOWN)
+
+    @property
     def bars(self) -> list[Bar]:
         return [
             Bar(
@@ -189,7 +203,7 @@ class ClockSection:
                 text=_("paused") if r.clock.paused else ("—" if r.clock.weeks is None else f"{r.clock.weeks:g} wk"),
                 tone=r.tone,
             )
-            for r in self.rows
+            for r in self.shown
         ]
 
     @property

@@ -6,7 +6,7 @@ The tags only draw; the bars come from the report model, the same rows as the ta
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
@@ -66,26 +66,27 @@ def clock_rows(rows: Sequence[Any]) -> SafeString:
 
     written: dict[Any, str] = {}  # each day, state and target once: many rows share them
 
-    def once(key: Any, write: Callable[[], str]) -> str:
-        if key not in written:
-            written[key] = write()
-        return written[key]
-
     def since(row: Any) -> str:
         at = row.clock.running_since
         if not at:
             return "—"
         day = timezone.localtime(at).date()
-        return once(day, lambda: escape(date_format(day, "SHORT_DATE_FORMAT")))
+        if day not in written:
+            written[day] = escape(date_format(day, "SHORT_DATE_FORMAT"))
+        return written[day]
+
+    def once(key: Any, text: str) -> str:
+        if key not in written:
+            written[key] = escape(text)
+        return written[key]
 
     lines = []
     for r in rows:
-        clock = r.clock
-        target = (clock.target_min_weeks, clock.target_max_weeks)
+        low, high = r.clock.target_min_weeks, r.clock.target_max_weeks
         lines.append(
             f'<tr><th scope="row"><a href="{escape(r.url)}">{escape(r.facility)}</a></th>'
-            f"<td>{once(('state', r.state_label), lambda r=r: escape(r.state_label))}</td>"
+            f"<td>{once(('state', r.state_label), r.state_label)}</td>"
             f"<td>{since(r)}</td><td>{conditional_escape(r.badge)}</td>"
-            f'<td class="num">{once(target, lambda t=target: escape(f"{t[0]}–{t[1]}"))}</td></tr>'
+            f'<td class="num">{once((low, high), f"{low}–{high}")}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 -- every text above is escaped
