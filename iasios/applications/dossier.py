@@ -34,6 +34,8 @@ from iasios.applications.uploads import CHUNK_SIZE
 from iasios.core.documents import ZIP, Document, document_prepare, documents_ready, prepare_after_commit
 from iasios.core.exports import safe_cell
 from iasios.core.pdf import html_to_pdf
+from iasios.facilities.language import in_facility_language
+from iasios.standards.models import ChecklistItem
 
 # 2: the dossier revision number, `carried_over` per answer, and the amendment round it answers.
 SNAPSHOT_FORMAT = 2
@@ -284,10 +286,29 @@ def _uuid(value: str) -> Any:
 
 
 def dossier_pdf(dossier: Dossier) -> bytes:
-    html = render_to_string(
-        "applications/dossier_pdf.html",
-        {"dossier": dossier, "snapshot": dossier.snapshot, "verified": dossier_verify(dossier)},
-    )
+    """The summary, in the facility's language (as its letters): rendered once, whoever asks first.
+
+    The snapshot keeps the English it froze; the checklist questions are shown by their code in
+    the facility's language from the same framework version (the English where untranslated).
+    """
+    with in_facility_language(dossier.cycle.facility) as language:
+        checklist = {
+            item.code: item.in_language("text", language).value
+            for item in ChecklistItem.objects.filter(framework_id=dossier.cycle.framework_id)
+        }
+        summary = [
+            {**row, "text": checklist.get(row.get("item"), row.get("text") or row.get("item"))}
+            for row in (dossier.snapshot.get("case_review") or {}).get("summary") or []
+        ]
+        html = render_to_string(
+            "applications/dossier_pdf.html",
+            {
+                "dossier": dossier,
+                "snapshot": dossier.snapshot,
+                "verified": dossier_verify(dossier),
+                "checklist_summary": summary,
+            },
+        )
     return html_to_pdf(html)
 
 

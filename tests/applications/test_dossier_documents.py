@@ -129,3 +129,32 @@ def test_people_who_may_not_see_the_cycle_get_nothing(frozen: Dossier, enrolled:
         response = client.get(reverse(f"applications:{name}", args=[frozen.cycle_id]))
         assert response.status_code in (302, 404), (who, name)
         assert not hasattr(response, "streaming_content")
+
+
+def test_the_summary_is_in_the_facilitys_language_with_the_checklist_translated(
+    frozen: Dossier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import translation
+
+    from iasios.standards.models import ChecklistItem
+
+    frozen.cycle.facility.language = "de"
+    consent = ChecklistItem.objects.get(framework=frozen.cycle.framework, code="consent")
+    german = consent.in_language("text", "de").value
+    assert german != consent.text  # the shipped German translation
+    frozen.snapshot = {
+        **frozen.snapshot,
+        "case_review": {
+            **(frozen.snapshot.get("case_review") or {}),
+            "summary": [{"item": "consent", "text": consent.text, "yes": 28, "no": 2, "not_applicable": 0}],
+        },
+    }
+    pages: list[str] = []
+    monkeypatch.setattr(dossier_module, "html_to_pdf", lambda html: pages.append(html) or b"%PDF")
+    with translation.override("en"):  # whoever asks first: the facility's language wins
+        dossier_module.dossier_pdf(frozen)
+    (html,) = pages
+    assert '<html lang="de"' in html
+    assert german in html and consent.text not in html
+    with translation.override("de"):
+        assert translation.gettext("Internal case review") in html
