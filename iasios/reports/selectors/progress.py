@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Case, DateTimeField, F, Max, Value, When
@@ -129,7 +130,12 @@ class ClockRow:
     facility: str
     state_label: str
     url: str
-    badge: SafeString  # the clock in words (assessment/_clock.html)
+    # Writes the clock in words (assessment/_clock.html): only for the rows shown (`badge`).
+    words: Callable[[ClockReading], SafeString] = field(repr=False, compare=False)
+
+    @cached_property
+    def badge(self) -> SafeString:
+        return self.words(self.clock)
 
     @property
     def band(self) -> str:
@@ -245,7 +251,7 @@ def clock_section(*, now: datetime.datetime) -> ClockSection:
             facility=cycle["facility__name"],
             state_label=state_labels[cycle["status"]],
             url=cycle_url(c.cycle_id),
-            badge=badge(c),
+            words=badge,
         )
         for c, cycle in clocks
     ]
