@@ -30,7 +30,10 @@ def programme(request: HttpRequest) -> HttpResponse:
 
 
 def eligibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/eligibility.html", {"settings": current_programme_settings()})
+    # The framework names the procedure categories in the reader's language (the settings hold the English).
+    framework = current_framework()
+    settings = framework.settings if framework else current_programme_settings()
+    return render(request, "site/eligibility.html", {"settings": settings, "framework": framework})
 
 
 def _staff_work(user: Any) -> dict[str, Any]:

@@ -1,0 +1,52 @@
+"""Labels stored in English (the framework's title, its procedure categories) shown in the reader's
+language on the pages that print them, with no extra query (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from iasios.standards.models import FrameworkVersion
+from tests.standards.test_translated_pages import german  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _visit(url: str, language: str) -> tuple[str, int]:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_the_eligibility_page_names_the_procedure_categories_in_the_readers_language(
+    german: FrameworkVersion,  # noqa: F811
+) -> None:
+    german = FrameworkVersion.objects.get(pk=german.pk)  # with the translations just loaded
+    url = reverse("eligibility")
+    _visit(url, "en")
+    english, english_queries = _visit(url, "en")
+    assert "<li>Ablation</li>" in english and "<li>Pain management</li>" in english
+    html, queries = _visit(url, "de")
+    # The test translation names "ablation" only; the others are the English original, marked.
+    assert f"<li>{german.procedure_category_label('ablation', 'de')}</li>" in html
+    assert '<span lang="en">Pain management</span>' in html
+    assert queries == english_queries
+
+
+def test_the_framework_title_in_the_readers_language(german: FrameworkVersion) -> None:  # noqa: F811
+    german = FrameworkVersion.objects.get(pk=german.pk)
+    title = german.text_in("title", "de")
+    assert title and title != german.title
+    for url in (reverse("home"), reverse("standards:versions")):
+        html, _ = _visit(url, "de")
+        assert title in html, url
+        assert german.title not in html, url
+        english, _ = _visit(url, "en")
+        assert german.title in english, url
