@@ -50,3 +50,22 @@ def test_the_framework_title_in_the_readers_language(german: FrameworkVersion) -
         assert german.title not in html, url
         english, _ = _visit(url, "en")
         assert german.title in english, url
+
+
+def test_the_office_benchmarks_name_standards_and_requirements_in_the_readers_language(
+    german: FrameworkVersion,  # noqa: F811
+) -> None:
+    from django.utils import translation
+
+    from iasios.reports.selectors.office_benchmarks import rating_heatmap
+    from iasios.standards.models import Standard
+
+    first = Standard.objects.get(framework=german, number=1)
+    with translation.override("de"):
+        heatmap = rating_heatmap(german)
+    assert heatmap.standards[0].title == first.text_in("title", "de") != first.title
+    requirement = first.requirements.order_by("position").first()
+    assert requirement is not None
+    assert heatmap.standards[0].rows[0].text == requirement.text_in("text", "de") != requirement.text
+    with translation.override("en"):
+        assert rating_heatmap(german).standards[0].title == first.title

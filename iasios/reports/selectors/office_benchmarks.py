@@ -77,14 +77,14 @@ def rating_heatmap(framework: FrameworkVersion) -> RatingHeatmap:
         standards[requirement.standard_id] = requirement.standard
     for standard in sorted(standards.values(), key=lambda s: s.number):
         rows = [
-            RequirementRow(r.reference, r.text, r.core, rating_cells(counts.get(r.pk, {})))
+            RequirementRow(r.reference, r.text_in("text"), r.core, rating_cells(counts.get(r.pk, {})))
             for r in by_standard[standard.pk]
         ]
         pooled: dict[str, int] = defaultdict(int)
         for r in by_standard[standard.pk]:
             for rating, n in counts.get(r.pk, {}).items():
                 pooled[rating] += n
-        blocks.append(StandardBlock(standard.number, standard.title, rating_cells(pooled), rows))
+        blocks.append(StandardBlock(standard.number, standard.text_in("title"), rating_cells(pooled), rows))
     return RatingHeatmap(centres=centres, standards=blocks)
 
 
@@ -133,7 +133,7 @@ def compliance_benchmark(framework: FrameworkVersion) -> ComplianceBenchmark:
         rows.append(
             ComplianceRow(
                 code=item.code,
-                text=item.text,
+                text=item.text_in("text"),
                 target_percent=item.target_percent,
                 centres=len(values),
                 median=median(values),

@@ -157,7 +157,9 @@ def facility_benchmark(facility: Facility) -> FacilityBenchmark:
             if share is not None:
                 values[facility_id] = share
         standards.append(
-            OwnStandardRow(standard.number, standard.title, met, applicable, _peer_spread(values, facility.pk, least))
+            OwnStandardRow(
+                standard.number, standard.text_in("title"), met, applicable, _peer_spread(values, facility.pk, least)
+            )
         )
 
     icr = compliance_by_facility(population)
@@ -167,7 +169,12 @@ def facility_benchmark(facility: Facility) -> FacilityBenchmark:
         values = item_percents(icr, item.pk)
         items.append(
             OwnItemRow(
-                item.code, item.text, item.target_percent, yes, applicable, _peer_spread(values, facility.pk, least)
+                item.code,
+                item.text_in("text"),
+                item.target_percent,
+                yes,
+                applicable,
+                _peer_spread(values, facility.pk, least),
             )
         )
     return FacilityBenchmark(
