@@ -51,6 +51,7 @@ from iasios.core.refusals import Invalid, NotPermitted
 from iasios.core.templatetags.ui import in_sentence
 from iasios.facilities import services as facility_services
 from iasios.facilities.access import is_office
+from iasios.facilities.language import in_facility_language
 from iasios.facilities.models import Facility, FacilityStatus
 from iasios.notifications.mail import send_templated_mail
 from iasios.standards.programme import ProgrammeSettings
@@ -223,13 +224,15 @@ def invoice_issue_enrolment(
     """
     programme = current_programme_settings()
     fees = programme.fees
+    with in_facility_language(facility):  # the lines are kept as written: in the reader's language
+        lines = [
+            (_("Enrolment fee"), fees.enrolment_fee),
+            (_("Annual administration fee, first membership year"), fees.annual_fee),
+        ]
     return _issue(
         facility=facility,
         kind=InvoiceKind.ENROLMENT,
-        lines=[
-            (_("Enrolment fee"), fees.enrolment_fee),
-            (_("Annual administration fee, first membership year"), fees.annual_fee),
-        ],
+        lines=lines,
         programme=programme,
         actor=actor,
         sponsor=sponsor,
@@ -252,10 +255,11 @@ def invoice_issue_annual(
     """
     programme = current_programme_settings()
     start, end = membership_period(period_start)
-    description = _("Annual administration fee, membership year %(start)s – %(end)s") % {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-    }
+    with in_facility_language(facility):
+        description = _("Annual administration fee, membership year %(start)s – %(end)s") % {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
     try:
         with transaction.atomic():
             return _issue(
@@ -283,9 +287,10 @@ def invoice_issue_consultation(
         if consultation.status != ConsultationStatus.SCHEDULED:
             raise Invalid(_("Only a scheduled consultation can be invoiced."), field="consultation")
         when = timezone.localtime(consultation.scheduled_for).date() if consultation.scheduled_for else None
-        description = _("Consultation: %(topic)s") % {"topic": consultation.topic}
-        if when:
-            description = f"{description} ({date_format(when, 'DATE_FORMAT')})"
+        with in_facility_language(consultation.facility):
+            description = _("Consultation: %(topic)s") % {"topic": consultation.topic}
+            if when:
+                description = f"{description} ({date_format(when, 'DATE_FORMAT')})"
         invoice = _issue(
             facility=consultation.facility,
             kind=InvoiceKind.CONSULTATION,

@@ -3,6 +3,8 @@ language on the pages that print them, with no extra query (issue 12)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -69,3 +71,23 @@ def test_the_office_benchmarks_name_standards_and_requirements_in_the_readers_la
     assert heatmap.standards[0].rows[0].text == requirement.text_in("text", "de") != requirement.text
     with translation.override("en"):
         assert rating_heatmap(german).standards[0].title == first.title
+
+
+def test_invoice_lines_are_written_in_the_facilitys_language(cast: Any) -> None:
+    """The lines are kept as written (an invoice does not change): in the language of its reader,
+    whoever issues it from whatever page."""
+    from django.utils import translation
+
+    from iasios.billing import services as billing
+    from iasios.facilities.language import facility_language
+
+    cast.facility.language = "de"
+    cast.facility.save(update_fields=["language"])
+    assert facility_language(cast.facility) == "de"
+    with translation.override("en"):
+        invoice = billing.invoice_issue_enrolment(facility=cast.facility, actor=cast.office)
+        english = translation.gettext("Enrolment fee")
+    with translation.override("de"):
+        german = translation.gettext("Enrolment fee")
+    assert german != english
+    assert invoice.lines.order_by("position").values_list("description", flat=True)[0] == german
