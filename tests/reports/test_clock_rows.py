@@ -36,6 +36,7 @@ def test_each_row_says_its_own_clock(cast: Any, framework: Any) -> None:
     table = html[html.index('<table id="clock-table"') :].split("</table>")[0]
     rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", table, re.S)
     assert len(rows) == 3
+    assert "Every decision clock" not in html  # all of them shown: no link to the full list
     clocks = {r.facility: r.clock for r in progress.clock_section(now=timezone.now()).rows}
     for made, row in zip([late, twin, early], rows, strict=True):
         name = made.facility.name
