@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Case, DateTimeField, F, Max, Value, When
 from django.template.loader import get_template
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -206,7 +207,7 @@ class ClockSection:
             Bar(
                 r.facility,
                 r.clock.weeks or 0,
-                text=_("paused") if r.clock.paused else ("—" if r.clock.weeks is None else f"{r.clock.weeks:g} wk"),
+                text=_("paused") if r.clock.paused else ("—" if r.clock.weeks is None else weeks_short(r.clock.weeks)),
                 tone=r.tone,
             )
             for r in self.shown
@@ -217,9 +218,14 @@ class ClockSection:
         if not self.uniform_target or self.target_min_weeks is None or self.target_max_weeks is None:
             return []
         return [
-            Marker(self.target_min_weeks, f"{self.target_min_weeks} wk"),
-            Marker(self.target_max_weeks, f"{self.target_max_weeks} wk"),
+            Marker(self.target_min_weeks, weeks_short(self.target_min_weeks)),
+            Marker(self.target_max_weeks, weeks_short(self.target_max_weeks)),
         ]
+
+
+def weeks_short(weeks: float) -> str:
+    """A number of weeks as the chart prints it, by locale: “3.5 wk”, “3,5 Wo.”."""
+    return _("%(weeks)s wk") % {"weeks": number_format(f"{weeks:g}")}
 
 
 def _clock_badges() -> Callable[[ClockReading], SafeString]:
