@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -193,6 +194,35 @@ def event_words(event: Event, count: int = 1) -> str:
     return words
 
 
+# Reasons the system writes (a sweep, with no reader's language at hand): the event keeps the code
+# and its values in `data["reason"]`, and the reason is worded when it is read, in the reader's
+# language. `Event.reason` keeps the text as written, for an event recorded before or elsewhere.
+SYSTEM_REASONS: dict[str, Promise] = {
+    "term_began": gettext_lazy("The term began on %(date)s."),
+    "term_ended": gettext_lazy("The term ended on %(date)s."),
+    "term_ended_successor": gettext_lazy("The term ended on %(date)s; the next award is in force."),
+}
+
+
+def system_reason(code: str, **dates: date) -> dict[str, Any]:
+    """The `data` of an event whose reason is SYSTEM_REASONS[code] with these dates (ISO)."""
+    if code not in SYSTEM_REASONS:
+        raise KeyError(code)
+    return {"reason": {"code": code, **{name: value.isoformat() for name, value in dates.items()}}}
+
+
+def event_reason(event: Event) -> str:
+    """The event's reason in the active language when the system wrote it by code, else as written."""
+    spec = (event.data or {}).get("reason") if isinstance(event.data, dict) else None
+    if isinstance(spec, dict) and spec.get("code") in SYSTEM_REASONS:
+        try:
+            values = {k: date_format(date.fromisoformat(v), "DATE_FORMAT") for k, v in spec.items() if k != "code"}
+            return str(SYSTEM_REASONS[spec["code"]]) % values
+        except (KeyError, TypeError, ValueError):
+            pass
+    return event.reason
+
+
 def _same_run(a: Event, b: Event) -> bool:
     return (
         a.action == b.action
@@ -219,7 +249,7 @@ def timeline_entries(events: Iterable[Event], limit: int | None = None) -> list[
             created_at=run[0].created_at,
             words=event_words(run[0], len(run)),
             actor=run[0].actor,
-            reason=run[0].reason,
+            reason=event_reason(run[0]),
             count=len(run),
         )
         for run in runs

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from iasios.applications.models import Cycle, CycleKind, CycleStatus, EvidenceDocument
 from iasios.applications.selectors import latest_dossier
+from iasios.core.event_display import system_reason
 from iasios.core.events import record_event
 from iasios.core.refusals import Conflict, Invalid, NotPermitted
 from iasios.decisions import notifications, selectors
@@ -455,6 +456,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                     "supersede",
                     reason=_("The term ended on %(date)s; the next award is in force.")
                     % {"date": date_format(award.valid_until, "DATE_FORMAT")},
+                    data=system_reason("term_ended_successor", date=award.valid_until),
                     changes={"status_changed_on": successor.valid_from},
                 )
             )
@@ -464,6 +466,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                     award,
                     "expire",
                     reason=_("The term ended on %(date)s.") % {"date": date_format(award.valid_until, "DATE_FORMAT")},
+                    data=system_reason("term_ended", date=award.valid_until),
                     changes={"status_changed_on": day},
                 )
             )
@@ -475,6 +478,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                 award,
                 "start",
                 reason=_("The term began on %(date)s.") % {"date": date_format(award.valid_from, "DATE_FORMAT")},
+                data=system_reason("term_began", date=award.valid_from),
                 changes={"status_changed_on": award.valid_from},
             )
         )
@@ -484,6 +488,7 @@ def award_sweep(*, today: date | None = None) -> AwardSweep:
                     award,
                     "expire",
                     reason=_("The term ended on %(date)s.") % {"date": date_format(award.valid_until, "DATE_FORMAT")},
+                    data=system_reason("term_ended", date=award.valid_until),
                     changes={"status_changed_on": award.valid_until + timedelta(days=1)},
                 )
             )

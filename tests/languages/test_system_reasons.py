@@ -1,0 +1,41 @@
+"""A reason the system writes (the award sweep) is worded when read, in the reader's language,
+not frozen in the language the sweep ran in (issue 12)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.utils import translation
+from django.utils.formats import date_format
+
+from iasios.core.event_display import event_reason, timeline_entries
+from iasios.core.models import Event
+from iasios.decisions.services import award_sweep
+from tests.notifications.conftest import make_award
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_award_sweeps_reasons_follow_the_readers_language(cast: Any, framework: Any) -> None:
+    award = make_award(cast, framework, valid_from=date(2023, 1, 1), valid_until=date(2025, 12, 31))
+    with translation.override("en"):
+        award_sweep(today=date(2026, 1, 5))
+    events = list(Event.objects.filter(object_id=str(award.pk)).order_by("created_at"))
+    (ended,) = [e for e in events if e.action == "expire"]
+    assert ended.reason.startswith("The term ended on")  # the text as written, in the sweep's language
+    with translation.override("de"):
+        german = translation.gettext("The term ended on %(date)s.") % {
+            "date": date_format(date(2025, 12, 31), "DATE_FORMAT")
+        }
+        assert german != ended.reason
+        assert event_reason(ended) == german
+        assert german in [line.reason for line in timeline_entries(events)]
+    with translation.override("en"):
+        assert event_reason(ended) == ended.reason
+
+
+def test_an_event_without_a_coded_reason_shows_its_reason_as_written(cast: Any) -> None:
+    event = Event(reason="Typed by the office.", data={"reason": {"code": "unknown"}})
+    assert event_reason(event) == "Typed by the office."
