@@ -10,7 +10,7 @@ The vocabulary holds strings only: core imports no other app (docs/decisions/002
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -211,9 +211,25 @@ def system_reason(code: str, **dates: date) -> dict[str, Any]:
     return {"reason": {"code": code, **{name: value.isoformat() for name, value in dates.items()}}}
 
 
+# An app above core words the reason of its own actions from the event's data (a role's label from
+# its code, say): registered in the app's ready(), as core imports no other app.
+REASON_WORDERS: dict[str, Callable[[dict[str, Any]], object]] = {}
+
+
+def register_reason(action: str, worder: Callable[[dict[str, Any]], object]) -> None:
+    REASON_WORDERS[action] = worder
+
+
 def event_reason(event: Event) -> str:
     """The event's reason in the active language when the system wrote it by code, else as written."""
-    spec = (event.data or {}).get("reason") if isinstance(event.data, dict) else None
+    data = event.data if isinstance(event.data, dict) else {}
+    worder = REASON_WORDERS.get(event.action)
+    if worder is not None:
+        try:
+            return str(worder(data))
+        except (KeyError, TypeError, ValueError):
+            pass
+    spec = data.get("reason")
     if isinstance(spec, dict) and spec.get("code") in SYSTEM_REASONS:
         try:
             values = {k: date_format(date.fromisoformat(v), "DATE_FORMAT") for k, v in spec.items() if k != "code"}

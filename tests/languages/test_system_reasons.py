@@ -39,3 +39,19 @@ def test_the_award_sweeps_reasons_follow_the_readers_language(cast: Any, framewo
 def test_an_event_without_a_coded_reason_shows_its_reason_as_written(cast: Any) -> None:
     event = Event(reason="Typed by the office.", data={"reason": {"code": "unknown"}})
     assert event_reason(event) == "Typed by the office."
+
+
+def test_a_role_granted_is_named_in_the_readers_language() -> None:
+    from iasios.accounts.roles import ProgrammeRoleName
+    from iasios.accounts.services import programme_role_grant
+    from tests import factories
+
+    person = factories.make_user(name="Appeals Only")
+    with translation.override("en"):
+        programme_role_grant(user=person, role=ProgrammeRoleName.APPEALS)
+    (event,) = Event.objects.filter(object_id=str(person.pk), action="programme_role_granted")
+    assert event.reason == "Committee member for appeals only"  # as written, in the granting page's language
+    with translation.override("de"):
+        german = str(ProgrammeRoleName.APPEALS.label)
+        assert german != event.reason
+        assert event_reason(event) == german
