@@ -214,6 +214,15 @@ def enrolment_confirm(*, facility: Facility, actor: Any, sponsor: str = "") -> F
     return confirmed
 
 
+def lapse_reason(number: str, days: int, due: date) -> str:
+    """Why a facility lapsed for an unpaid annual invoice, in the active language."""
+    return _("Annual fee invoice %(number)s unpaid %(days)s days after its due date %(due)s.") % {
+        "number": number,
+        "days": days,
+        "due": date_format(due, "DATE_FORMAT"),
+    }
+
+
 def invoice_issue_enrolment(
     *, facility: Facility, actor: Any = None, sponsor: str = "", sponsor_address: str = ""
 ) -> Invoice:
@@ -582,11 +591,14 @@ def billing_sweep(*, today: date | None = None) -> SweepResult:
             facility_services.facility_lapse(
                 facility=facility,
                 actor=None,
-                reason=_("Annual fee invoice %(number)s unpaid %(days)s days after its due date %(due)s.")
-                % {
-                    "number": invoice.number,
-                    "days": programme.lapse_grace_days,
-                    "due": date_format(invoice.due_on, "DATE_FORMAT"),
+                reason=lapse_reason(invoice.number, programme.lapse_grace_days, invoice.due_on),
+                # The reason worded again when read, in the reader's language (billing.apps).
+                data={
+                    "unpaid": {
+                        "number": invoice.number,
+                        "days": programme.lapse_grace_days,
+                        "due": invoice.due_on.isoformat(),
+                    }
                 },
             )
             result.lapsed.append(facility)

@@ -602,8 +602,10 @@ def facility_mark_enrolled(*, facility: Facility, actor: Any = None) -> Facility
     return FACILITY_LIFECYCLE.apply(facility, "enrol", actor=actor, changes=changes)
 
 
-def facility_lapse(*, facility: Facility, actor: Any = None, reason: str) -> Facility:
-    return FACILITY_LIFECYCLE.apply(facility, "lapse", actor=actor, reason=reason)
+def facility_lapse(
+    *, facility: Facility, actor: Any = None, reason: str, data: dict[str, Any] | None = None
+) -> Facility:
+    return FACILITY_LIFECYCLE.apply(facility, "lapse", actor=actor, reason=reason, data=data)
 
 
 def facility_restore(*, facility: Facility, actor: Any = None) -> Facility:

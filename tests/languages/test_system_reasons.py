@@ -3,7 +3,7 @@ not frozen in the language the sweep ran in (issue 12)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -54,4 +54,22 @@ def test_a_role_granted_is_named_in_the_readers_language() -> None:
     with translation.override("de"):
         german = str(ProgrammeRoleName.APPEALS.label)
         assert german != event.reason
+        assert event_reason(event) == german
+
+
+def test_a_lapse_for_an_unpaid_invoice_is_explained_in_the_readers_language(cast: Any) -> None:
+    from iasios.billing import services as billing
+    from iasios.facilities.models import Facility
+    from tests.billing.conftest import set_facility_state
+
+    set_facility_state(cast.facility, "enrolled", enrolled_on=date(2025, 3, 10))
+    with translation.override("en"):
+        invoice = billing.billing_sweep(today=date(2026, 3, 10)).issued[0]
+        lapsed = billing.billing_sweep(today=invoice.due_on + timedelta(days=200)).lapsed
+    assert [f.pk for f in lapsed] == [cast.facility.pk]
+    event = Event.objects.for_object(Facility.objects.get(pk=cast.facility.pk)).filter(action="lapse").get()
+    assert event.reason.startswith("Annual fee invoice")  # as written, in the sweep's language
+    with translation.override("de"):
+        german = billing.lapse_reason(invoice.number, int(event.data["unpaid"]["days"]), invoice.due_on)
+        assert invoice.number in german and german != event.reason
         assert event_reason(event) == german
