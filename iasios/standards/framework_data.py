@@ -12,6 +12,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import yaml
+from yaml.nodes import Node
+
 
 @dataclass(frozen=True)
 class SectionData:
@@ -86,3 +89,18 @@ class FrameworkFileInvalid(Exception):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
+
+
+def compose_yaml(text: str, source: str) -> Node:
+    """The text as YAML nodes (each keeps its line); FrameworkFileInvalid when it is not YAML or empty."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise FrameworkFileInvalid([f"{source}:{line}: (file): not valid YAML: {exc.problem or exc}"]) from exc
+    except yaml.YAMLError as exc:
+        raise FrameworkFileInvalid([f"{source}:0: (file): not valid YAML: {exc}"]) from exc
+    if root is None:
+        raise FrameworkFileInvalid([f"{source}:1: (file): the file is empty"])
+    return root

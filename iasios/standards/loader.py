@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from iasios.standards.framework_data import (
     ChecklistItemData,
     FrameworkData,
@@ -20,6 +18,7 @@ from iasios.standards.framework_data import (
     RequirementData,
     SectionData,
     StandardData,
+    compose_yaml,
 )
 from iasios.standards.framework_reader import FrameworkReader
 
@@ -46,16 +45,7 @@ def parse_framework_file(path: str | Path) -> FrameworkData:
 
 def parse_framework_text(text: str, *, source: str = "<text>") -> FrameworkData:
     """Parse and validate; raise FrameworkFileInvalid with every error found."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise FrameworkFileInvalid([f"{source}:{line}: (file): not valid YAML: {exc.problem or exc}"]) from exc
-    except yaml.YAMLError as exc:
-        raise FrameworkFileInvalid([f"{source}:0: (file): not valid YAML: {exc}"]) from exc
-    if root is None:
-        raise FrameworkFileInvalid([f"{source}:1: (file): the file is empty"])
+    root = compose_yaml(text, source)
     reader = FrameworkReader(source)
     data = reader.framework(root)
     if reader.errors or data is None:

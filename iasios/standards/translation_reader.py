@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from iasios.standards.framework_data import FrameworkData, FrameworkFileInvalid
+from iasios.standards.framework_data import FrameworkData, FrameworkFileInvalid, compose_yaml
 from iasios.standards.translations import ORIGINAL_LANGUAGE
 from iasios.standards.yaml_nodes import NodeReader
 
@@ -84,16 +83,7 @@ def parse_translation_text(
     sha256: str | None = None,
 ) -> TranslationData:
     """Parse and validate one translation; raise FrameworkFileInvalid with every error found."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise FrameworkFileInvalid([f"{source}:{line}: (file): not valid YAML: {exc.problem or exc}"]) from exc
-    except yaml.YAMLError as exc:
-        raise FrameworkFileInvalid([f"{source}:0: (file): not valid YAML: {exc}"]) from exc
-    if root is None:
-        raise FrameworkFileInvalid([f"{source}:1: (file): the file is empty"])
+    root = compose_yaml(text, source)
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     reader = TranslationReader(source, english)
     data = reader.translation(root, expected_language=expected_language, sha256=digest)

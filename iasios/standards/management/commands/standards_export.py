@@ -26,15 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = options["code"]
-        if code is None:
-            current = current_framework()
-            if current is None:
-                raise CommandError("No framework version is current; name a code and a version.")
-            code = current.code
-        framework = framework_get(code, options["version"], tree=True)
-        if framework is None:
-            raise CommandError(f"{code} {options['version']} is not loaded.")
+        framework = named_framework(options["code"], options["version"])
         language = options["language"]
         if language is not None:
             language = language.lower()
@@ -44,3 +36,16 @@ class Command(BaseCommand):
             if language == ORIGINAL_LANGUAGE:
                 language = None
         self.stdout.write(json.dumps(framework_export(framework, language), indent=2, ensure_ascii=False))
+
+
+def named_framework(code: str | None, version: str) -> Any:
+    """The framework version a command's arguments name (the current one's code by default), as a tree."""
+    if code is None:
+        current = current_framework()
+        if current is None:
+            raise CommandError("No framework version is current; name a code and a version.")
+        code = current.code
+    framework = framework_get(code, version, tree=True)
+    if framework is None:
+        raise CommandError(f"{code} {version} is not loaded.")
+    return framework

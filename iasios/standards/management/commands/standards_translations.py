@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from iasios.standards.management.commands.standards_export import named_framework
 from iasios.standards.management.commands.standards_load import missing_line
-from iasios.standards.selectors import CURRENT_ALIAS, current_framework, framework_get, untranslated_texts
+from iasios.standards.selectors import CURRENT_ALIAS, untranslated_texts
 from iasios.standards.translation_reader import translation_languages
 
 
@@ -24,15 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Name every untranslated text, not the first few.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = options["code"]
-        if code is None:
-            current = current_framework()
-            if current is None:
-                raise CommandError("No framework version is current; name a code and a version.")
-            code = current.code
-        framework = framework_get(code, options["version"], tree=True)
-        if framework is None:
-            raise CommandError(f"{code} {options['version']} is not loaded.")
+        framework = named_framework(options["code"], options["version"])
         languages = translation_languages()
         wanted = [lang.lower() for lang in options["language"] or languages]
         unknown = sorted(set(wanted) - set(languages))
