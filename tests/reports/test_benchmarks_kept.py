@@ -57,3 +57,37 @@ def test_each_language_has_its_own_copy(cast: Any, framework: Any) -> None:
         other = office_benchmarks.benchmarks_kept()
     assert english is not other
     assert english.heatmap is not None and english.heatmap.centres == 1
+
+
+def test_undecided_cycles_keep_the_copy_and_a_decision_refreshes_it(cast: Any, framework: Any) -> None:
+    """Applications are made, rated and sent on all day in cycles the benchmarks do not read: the
+    kept copy stays; the next decided cycle shows at once."""
+    from iasios.assessment.models import AssignmentStatus
+    from iasios.assessment.services import rating_save
+
+    client = cast.client_for("office")
+    for name in ("Alpha", "Bravo"):
+        b.decided_cycle(factories.make_facility(name=name), framework)
+    first, built = _get(client)
+    assert "Consolidated ratings of 2 centres" in first
+    _page, kept = _get(client)
+    assert kept < built
+
+    # A new application and one in assessment, rated: neither is decided.
+    b.cycle(factories.make_facility(name="Echo"), framework, "draft")
+    in_assessment = b.cycle(factories.make_facility(name="Charlie"), framework, "in_assessment")
+    b.dossier(in_assessment)
+    who = b.assessor("Rita Rater")
+    review = b.assignment(in_assessment, who, AssignmentStatus.ACCEPTED)
+    for requirement in b.requirements(framework)[:3]:
+        rating_save(assignment=review, user=who, requirement=requirement, rating="met")
+    in_assessment.status = "with_committee"
+    in_assessment.save()
+    after_ratings, queries = _get(client)
+    assert queries == kept  # read from the kept copy, not computed again
+    assert "Consolidated ratings of 2 centres" in after_ratings
+
+    b.decided_cycle(factories.make_facility(name="Delta"), framework)
+    refreshed, queries = _get(client)
+    assert queries == built  # computed again, once
+    assert "Consolidated ratings of 3 centres" in refreshed

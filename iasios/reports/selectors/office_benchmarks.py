@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils.translation import get_language
 
-from iasios.applications.models import Cycle
+from iasios.applications.models import Cycle, CycleStatus
 from iasios.assessment.models import ConsolidatedRating, Rating
 from iasios.reports.charts import Bar
 from iasios.reports.selectors.peers import (
@@ -191,13 +191,15 @@ def benchmarks_version() -> str:
     """What the benchmarks are drawn from, as it stands, in two small queries.
 
     Benchmarks read decided cycles only, and a decided cycle's ratings and case reviews change no
-    more (see benchmark_cycles): the set changes only when a cycle changes state or decision date,
-    which saves its `updated_at`. So the cycles' count and last change identify it, with the
-    framework versions' (their names and status are shown, and choose the default).
+    more (see benchmark_cycles). So the decided cycles' count and last change identify the set:
+    a cycle decided (or decided again) is saved with its state and is the latest change; one
+    reopened leaves it, and the count falls. Cycles not decided (new applications, those being
+    rated or sent on) are not part of it, and their changes keep the copy. The framework
+    versions' count and last change too (their names and status are shown, and choose the default).
     """
     parts = []
-    for model in (Cycle, FrameworkVersion):
-        row = model.objects.order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
+    for rows in (Cycle.objects.filter(status=CycleStatus.DECIDED), FrameworkVersion.objects.all()):
+        row = rows.order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
         parts.append(f"{row['n']}@{row['last'].isoformat() if row['last'] else '-'}")
     return "/".join(parts)
 
