@@ -12,6 +12,10 @@ Each simulated person has a session of their own, made here once (staff log in w
 factor, whose codes serve once: a session per person replaces fifty logins with the same code),
 and edits answers or rates requirements no other simulated person touches.
 
+Before the timed run, a short warm-up asks each page a few times at once (see warm_up): the
+figures are the steady state, and the warm-up's slowest time per page (the cold start of fresh
+workers and of the kept copies) is printed and written beside them as cold_ms.
+
 Prints requests per second, p50/p95/p99 per page, errors, and each page's p95 over the floor's
 p95; writes them to var/load.json. Exits 1 when a request failed or a page's p95 reached 10 times
 the floor's. LOAD_PORT (8099) is where gunicorn listens.
