@@ -45,10 +45,10 @@ from iasios.billing.models import (
 from iasios.billing.tasks import invoice_render
 from iasios.core.documents import prepare_after_commit
 from iasios.core.events import record_event
+from iasios.core.formats.words import in_sentence
 from iasios.core.models import Event
 from iasios.core.numbering import next_number
 from iasios.core.refusals import Invalid, NotPermitted
-from iasios.core.templatetags.ui import in_sentence
 from iasios.facilities import services as facility_services
 from iasios.facilities.access import is_office
 from iasios.facilities.language import in_facility_language

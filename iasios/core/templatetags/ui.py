@@ -7,6 +7,7 @@ from django import template
 from django.db.models import QuerySet
 
 from iasios.core.event_display import TimelineEntry, timeline_entries
+from iasios.core.formats.words import in_sentence
 from iasios.core.models import Event
 
 register = template.Library()
@@ -32,24 +33,6 @@ def choice_labels(codes: Iterable[str], choices: Iterable[tuple[str, Any]]) -> s
     """Codes by their labels, joined: ["pain-management"] → "Pain management"."""
     labels = dict(choices or ())
     return ", ".join(str(labels.get(code, code)) for code in codes or ())
-
-
-# Languages whose nouns keep their capital inside a sentence (a label is printed as it is).
-_CAPITALISED_NOUNS = {"de"}
-
-
-def in_sentence(label: object) -> str:
-    """A label (a state, a kind) placed inside a sentence: “Upheld” → “upheld”.
-
-    Only the first letter is lowered, and not in a language that capitalises nouns (German) or
-    when the label opens with an abbreviation (“ICR”); `lower` would do both wrongly.
-    """
-    from django.utils.translation import get_language
-
-    text = str(label)
-    if (get_language() or "").split("-")[0] in _CAPITALISED_NOUNS or text[1:2].isupper():
-        return text
-    return text[:1].lower() + text[1:]
 
 
 register.filter("in_sentence", in_sentence)
