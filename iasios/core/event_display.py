@@ -45,6 +45,7 @@ WORDS: dict[str, Promise] = {
     "member_removed": gettext_lazy("Member removed"),
     "representative_handed_over": gettext_lazy("Authorised representative handed over"),
     "facility_code_regenerated": gettext_lazy("Facility code renewed"),
+    "documents_language_changed": gettext_lazy("Language of letters and certificates changed"),
     "activation_link_resent": gettext_lazy("Confirmation link sent again"),
     "invitation_sent": gettext_lazy("Invitation sent"),
     "possible_duplicate_flagged": gettext_lazy("Possible duplicate registration flagged"),

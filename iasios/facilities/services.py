@@ -393,8 +393,11 @@ def facility_language_set(*, facility: Facility, actor: Any, language: str) -> F
     if code is None:
         raise Invalid(_("Choose one of the offered languages."), field="language")
     if facility.language != code:
-        facility.language = code
+        previous, facility.language = facility.language, code
         facility.save(update_fields=["language", "updated_at"])
+        record_event(
+            obj=facility, action="documents_language_changed", actor=actor, data={"from": previous, "to": code}
+        )
     return facility
 
 

@@ -96,6 +96,13 @@ def test_the_facilitys_language_is_set_by_its_lead_and_defaults_to_the_registran
     client.post(url, {"language": "es"})
     facility.refresh_from_db()
     assert facility.language == "es"
+    # The change is on the facility's timeline, with the language before and after.
+    from iasios.core.models import Event
+
+    changes = Event.objects.for_object(facility).filter(action="documents_language_changed")
+    assert [(e.actor_id, e.data) for e in changes] == [(lead.pk, {"from": "en", "to": "es"})]
+    client.post(url, {"language": "es"})  # the same language again: nothing changes, nothing recorded
+    assert changes.count() == 1
     client.post(url, {"language": "klingon"})
     facility.refresh_from_db()
     assert facility.language == "es"
